@@ -1,0 +1,74 @@
+//! `kata book [--open]`: builds the mdBook into `target/book`. mdBook is used
+//! as a library by the small `kata-book` binary of this workspace, compiled
+//! on first use, so there is nothing else to install.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Duration;
+
+use anstream::println;
+
+use crate::cmd::verify::include_problems;
+use crate::course::Course;
+use crate::error::{Error, Result};
+use crate::process::{self, Bounds};
+use crate::runner::cargo;
+use crate::ui::{self, CODE, OK, WARN, paint};
+
+const BOOK_LIMIT: Duration = Duration::from_secs(30 * 60);
+
+pub fn book(course: &Course, open: bool) -> Result<bool> {
+    let book_dir = course.root.join("book");
+    for page in std::fs::read_dir(book_dir.join("src")).map_err(|e| Error::io(&book_dir, e))? {
+        let page = page.map_err(|e| Error::io(&book_dir, e))?.path();
+        if page.extension().is_some_and(|x| x == "md") {
+            let text = std::fs::read_to_string(&page).map_err(|e| Error::io(&page, e))?;
+            for problem in include_problems(course, &page, &text) {
+                println!("{} {problem}", paint(WARN, "warning:"));
+            }
+        }
+    }
+    // The book builder lives in the workspace this harness was built from.
+    let harness_workspace = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("the harness is in a workspace");
+    let mut command = Command::new(cargo());
+    command
+        .args(["run", "-q", "--manifest-path"])
+        .arg(harness_workspace.join("Cargo.toml"))
+        .args(["-p", "kata-book", "--"])
+        .arg(&book_dir);
+    let spinner = ui::spinner("building the book (mdBook is compiled on first use)");
+    let finished = process::run_bounded(command, Bounds::new(BOOK_LIMIT));
+    spinner.finish_and_clear();
+    let finished = finished?;
+    if !finished.status.is_some_and(|s| s.success()) {
+        println!("{}", finished.stderr.trim_end());
+        return Err(Error::Other("building the book failed".into()));
+    }
+    let index = course.root.join("target/book/index.html");
+    println!(
+        "{} the book is in {}",
+        paint(OK, "✓"),
+        paint(CODE, course.display_path(&index))
+    );
+    if open {
+        open_in_browser(&index);
+    }
+    Ok(true)
+}
+
+fn open_in_browser(page: &PathBuf) {
+    let opener = if cfg!(target_os = "macos") {
+        "open"
+    } else {
+        "xdg-open"
+    };
+    let opened = Command::new(opener)
+        .arg(page)
+        .status()
+        .is_ok_and(|s| s.success());
+    if !opened {
+        println!("Open {} in your browser.", page.display());
+    }
+}

@@ -1,0 +1,137 @@
+//! `kata` / `kata list`: every lesson and exercise with its state, the overall
+//! progress and the next exercise to do. `--json` for scripts and instructors.
+
+use anstream::println;
+use serde::Serialize;
+
+use crate::course::Course;
+use crate::error::Result;
+use crate::progress::{State, Store};
+use crate::ui::{BAD, BOLD, CODE, DIM, OK, WARN, paint};
+
+#[derive(Debug, Serialize)]
+pub struct Listing {
+    pub done: usize,
+    pub total: usize,
+    /// `lesson/exercise` of the first exercise in teaching order not done yet.
+    pub next: Option<String>,
+    pub lessons: Vec<LessonListing>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct LessonListing {
+    pub id: String,
+    pub title: String,
+    pub exercises: Vec<ExerciseListing>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ExerciseListing {
+    pub id: String,
+    pub title: String,
+    pub state: State,
+    /// Tests passed / total at the last check of the file as it is now.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tests_passed: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tests_total: Option<usize>,
+    /// The file to edit, relative to the course root.
+    pub file: String,
+}
+
+pub fn listing(course: &Course, store: &Store) -> Listing {
+    let mut lessons = Vec::new();
+    let (mut done, mut total, mut next) = (0, 0, None);
+    for lesson in &course.lessons {
+        let mut exercises = Vec::new();
+        for exercise in &lesson.exercises {
+            let state = store.state(course, lesson, exercise);
+            total += 1;
+            if state == State::Done {
+                done += 1;
+            } else if next.is_none() {
+                next = Some(format!("{}/{}", lesson.id, exercise.id));
+            }
+            let record = store
+                .get(lesson, exercise)
+                .and_then(|p| p.last_check.as_ref())
+                .filter(|_| matches!(state, State::Done | State::Failing));
+            exercises.push(ExerciseListing {
+                id: exercise.id.clone(),
+                title: exercise.title.clone(),
+                state,
+                tests_passed: record.map(|r| r.passed),
+                tests_total: record.map(|r| r.total),
+                file: course.display_path(&course.stub_path(lesson, exercise)),
+            });
+        }
+        lessons.push(LessonListing {
+            id: lesson.id.clone(),
+            title: lesson.title.clone(),
+            exercises,
+        });
+    }
+    Listing {
+        done,
+        total,
+        next,
+        lessons,
+    }
+}
+
+pub fn list(course: &Course, json: bool) -> Result<()> {
+    let store = Store::open(course);
+    if let Some(warning) = &store.warning {
+        anstream::eprintln!("{} {warning}", paint(WARN, "warning:"));
+    }
+    let listing = listing(course, &store);
+    if json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&listing).expect("serialisable")
+        );
+        return Ok(());
+    }
+    for (number, lesson) in listing.lessons.iter().enumerate() {
+        let finished = lesson
+            .exercises
+            .iter()
+            .filter(|e| e.state == State::Done)
+            .count();
+        println!(
+            "{} {}  {}",
+            paint(BOLD, format!("{}. {}", number + 1, lesson.id)),
+            lesson.title,
+            paint(DIM, format!("{finished}/{}", lesson.exercises.len()))
+        );
+        for exercise in &lesson.exercises {
+            let (mark, style) = match exercise.state {
+                State::Done => ("✓", OK),
+                State::Failing => ("✗", BAD),
+                State::Edited => ("~", WARN),
+                State::NotStarted => ("·", DIM),
+            };
+            let tests = match (exercise.tests_passed, exercise.tests_total) {
+                (Some(p), Some(t)) if t > 0 => format!(" ({p}/{t} tests)"),
+                _ => String::new(),
+            };
+            println!(
+                "   {} {:<14} {:<40} {}",
+                paint(style, mark),
+                exercise.id,
+                exercise.title,
+                paint(style, format!("{}{tests}", exercise.state.label()))
+            );
+        }
+    }
+    println!();
+    println!(
+        "Progress: {}/{} exercises done",
+        listing.done, listing.total
+    );
+    match &listing.next {
+        Some(next) => println!("Next: {}", paint(CODE, format!("cargo kata check {next}"))),
+        None => println!("Every exercise is done. Well done!"),
+    }
+    Ok(())
+}

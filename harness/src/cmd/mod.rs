@@ -1,0 +1,10 @@
+//! One module per `kata` subcommand.
+
+pub mod book;
+pub mod check;
+pub mod diff;
+pub mod hint;
+pub mod list;
+pub mod reset;
+pub mod verify;
+pub mod watch;

@@ -1,0 +1,386 @@
+//! `kata verify`: the maintainers' proof of the course's contract. For every
+//! lesson and every test: it passes on the reference solution and fails on the
+//! stub, as a test failure at a `todo!` (not a compile error, not a time-out).
+//! Also: the course's files are where they should be, seals are current, the
+//! stubs have the solutions' public API, every hint names an exercise, every
+//! lesson has a book chapter and every chapter a lesson, and every book
+//! include points at a file and anchor that exist.
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::path::Path;
+use std::time::Duration;
+
+use anstream::println;
+
+use crate::cmd::check::{LessonRun, run_lesson};
+use crate::course::{Course, Lesson};
+use crate::error::Result;
+use crate::libtest::Outcome;
+use crate::runner::Variant;
+use crate::seal;
+use crate::ui::{self, BAD, BOLD, DIM, OK, paint};
+
+/// Book pages that belong to no lesson.
+const GENERAL_PAGES: &[&str] = &["SUMMARY.md", "introduction.md"];
+
+/// One line of the verdict table.
+#[derive(Debug)]
+struct Row {
+    subject: String,
+    problem: Option<String>,
+}
+
+#[derive(Debug, Default)]
+struct Table {
+    rows: Vec<Row>,
+}
+
+impl Table {
+    fn add(&mut self, subject: impl Into<String>, problems: Vec<String>) {
+        self.rows.push(Row {
+            subject: subject.into(),
+            problem: (!problems.is_empty()).then(|| problems.join("; ")),
+        });
+    }
+}
+
+pub fn verify(course: &Course, timeout: Duration) -> Result<bool> {
+    let mut table = Table::default();
+    course_checks(course, &mut table)?;
+    let bar = ui::bar(course.lessons.len() as u64 * 2, "verify");
+    for lesson in &course.lessons {
+        lesson_checks(course, lesson, &mut table)?;
+        bar.set_message(format!("{}: stubs", lesson.id));
+        let stub = run_lesson(course, lesson, Variant::Learner, None, timeout)?;
+        bar.inc(1);
+        bar.set_message(format!("{}: solutions", lesson.id));
+        let solution = run_lesson(course, lesson, Variant::Solution, None, timeout)?;
+        bar.inc(1);
+        test_rows(lesson, &stub, &solution, &mut table);
+    }
+    bar.finish_and_clear();
+
+    let width = table
+        .rows
+        .iter()
+        .map(|r| r.subject.len())
+        .max()
+        .unwrap_or(0);
+    for row in &table.rows {
+        match &row.problem {
+            None => println!("{} {}", paint(OK, "✓"), row.subject),
+            Some(problem) => println!(
+                "{} {:<width$}  {}",
+                paint(BAD, "✗"),
+                paint(BOLD, &row.subject),
+                problem
+            ),
+        }
+    }
+    let failed = table.rows.iter().filter(|r| r.problem.is_some()).count();
+    let passed = table.rows.len() - failed;
+    println!();
+    println!("{passed} passed, {failed} failed");
+    if failed > 0 {
+        println!(
+            "{}",
+            paint(
+                DIM,
+                "A stale seal is fixed with `cargo kata seal` once the change is intended."
+            )
+        );
+    }
+    Ok(failed == 0)
+}
+
+/// Each test of a lesson: fails at a `todo!` on the stub, passes on the solution.
+fn test_rows(lesson: &Lesson, stub: &LessonRun, solution: &LessonRun, table: &mut Table) {
+    let (stub_run, solution_run) = match (stub, solution) {
+        (LessonRun::Ran(s), LessonRun::Ran(o)) => (s, o),
+        _ => {
+            for (run, what) in [(stub, "the stubs"), (solution, "the solutions")] {
+                if let LessonRun::DidNotCompile(errors) = run {
+                    let first = errors.first().map(|e| first_line(e)).unwrap_or_default();
+                    table.add(
+                        format!("{}: tests compile against {what}", lesson.id),
+                        vec![format!("they do not: {first}")],
+                    );
+                }
+            }
+            return;
+        }
+    };
+    let mut names: BTreeSet<&String> = stub_run.selected.iter().collect();
+    names.extend(solution_run.selected.iter());
+    if names.is_empty() {
+        table.add(
+            format!("{}: has tests", lesson.id),
+            vec!["no tests found".into()],
+        );
+    }
+    for name in names {
+        let mut problems = Vec::new();
+        match outcome(stub_run, name) {
+            Some(Outcome::Failed(f)) if f.is_todo() => {}
+            Some(Outcome::Failed(f)) => problems.push(format!(
+                "on the stub it fails, but not at a todo!: {}",
+                first_line(&f.message)
+            )),
+            Some(Outcome::Passed) => problems.push("passes on the stub".into()),
+            Some(Outcome::Ignored) => problems.push("ignored on the stub".into()),
+            None => problems.push(not_finished(stub_run, name, "stub")),
+        }
+        match outcome(solution_run, name) {
+            Some(Outcome::Passed) => {}
+            Some(Outcome::Failed(f)) => {
+                problems.push(format!("fails on the solution: {}", first_line(&f.message)))
+            }
+            Some(Outcome::Ignored) => problems.push("ignored on the solution".into()),
+            None => problems.push(not_finished(solution_run, name, "solution")),
+        }
+        table.add(format!("{}  {name}", lesson.id), problems);
+    }
+}
+
+fn outcome<'r>(run: &'r crate::runner::TestRun, name: &str) -> Option<&'r Outcome> {
+    run.run
+        .results
+        .iter()
+        .find(|r| r.name == name)
+        .map(|r| &r.outcome)
+}
+
+fn not_finished(run: &crate::runner::TestRun, name: &str, variant: &str) -> String {
+    if !run.selected.iter().any(|n| n == name) {
+        return format!("does not exist when built against the {variant}");
+    }
+    match run.abnormal_end() {
+        Some(why) if run.run.unfinished.as_deref() == Some(name) => {
+            format!("on the {variant}: {why}")
+        }
+        Some(why) => format!("did not run on the {variant} ({why})"),
+        None => format!("no result on the {variant}"),
+    }
+}
+
+fn first_line(text: &str) -> String {
+    text.lines()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or("")
+        .to_string()
+}
+
+/// The lesson's files, hints, seal, public API and book chapter.
+fn lesson_checks(course: &Course, lesson: &Lesson, table: &mut Table) -> Result<()> {
+    let id = &lesson.id;
+    let dir = course.lesson_dir(lesson);
+
+    let mut problems = Vec::new();
+    let lib = fs::read_to_string(dir.join("src/lib.rs")).unwrap_or_default();
+    let tests_root =
+        fs::read_to_string(dir.join(format!("tests/{id}/main.rs"))).unwrap_or_default();
+    if tests_root.is_empty() {
+        problems.push(format!("no test binary tests/{id}/main.rs"));
+    }
+    for exercise in &lesson.exercises {
+        let e = &exercise.id;
+        for path in [
+            course.stub_path(lesson, exercise),
+            course.solution_path(lesson, exercise),
+            course.test_path(lesson, exercise),
+        ] {
+            if !path.is_file() {
+                problems.push(format!("{} is missing", course.display_path(&path)));
+            }
+        }
+        let declared = format!("path = \"../../../solutions/{id}/{e}.rs\")]");
+        if !lib.contains(&declared) || !lib.contains(&format!("pub mod {e};")) {
+            problems.push(format!(
+                "src/lib.rs does not declare `pub mod {e};` with the solution path attribute"
+            ));
+        }
+        if !tests_root.contains(&format!("mod {e};")) {
+            problems.push(format!("tests/{id}/main.rs does not declare `mod {e};`"));
+        }
+    }
+    table.add(format!("{id}: files in place"), problems);
+
+    let mut problems = Vec::new();
+    for key in lesson.hints.keys() {
+        if lesson.exercise(key).is_none() {
+            problems.push(format!(
+                "hints.toml names `{key}`, which is not an exercise"
+            ));
+        }
+    }
+    for exercise in &lesson.exercises {
+        if lesson.hints.get(&exercise.id).is_none_or(Vec::is_empty) {
+            problems.push(format!("no hints for `{}`", exercise.id));
+        }
+    }
+    table.add(format!("{id}: hints name exercises"), problems);
+
+    let problems = match &lesson.seal {
+        None => vec!["no seal.toml: run `cargo kata seal`".to_string()],
+        Some(sealed) => {
+            let now = seal::compute(course, lesson)?;
+            let mut p = Vec::new();
+            if now.tests != sealed.tests {
+                p.push("the tests changed since the seal".to_string());
+            }
+            if now.stubs != sealed.stubs {
+                p.push("the stubs changed since the seal".to_string());
+            }
+            p
+        }
+    };
+    table.add(format!("{id}: seal is current"), problems);
+
+    let mut problems = Vec::new();
+    for exercise in &lesson.exercises {
+        let stub = public_api(&course.stub_path(lesson, exercise));
+        let solution = public_api(&course.solution_path(lesson, exercise));
+        let only_stub: Vec<_> = stub.difference(&solution).collect();
+        let only_solution: Vec<_> = solution.difference(&stub).collect();
+        if let Some(line) = only_solution.first() {
+            problems.push(format!("{}: stub lacks `{line}`", exercise.id));
+        }
+        if let Some(line) = only_stub.first() {
+            problems.push(format!("{}: solution lacks `{line}`", exercise.id));
+        }
+    }
+    table.add(
+        format!("{id}: stubs have the solutions' public API"),
+        problems,
+    );
+
+    let summary = fs::read_to_string(course.root.join("book/src/SUMMARY.md")).unwrap_or_default();
+    let mut problems = Vec::new();
+    for page in [format!("{id}.md"), format!("{id}-solutions.md")] {
+        if !course.root.join("book/src").join(&page).is_file() {
+            problems.push(format!("book/src/{page} is missing"));
+        } else if !summary.contains(&format!("]({page})")) {
+            problems.push(format!("book/src/SUMMARY.md does not link {page}"));
+        }
+    }
+    table.add(format!("{id}: book chapter"), problems);
+    Ok(())
+}
+
+/// Course-wide checks: lesson folders, book pages, book includes.
+fn course_checks(course: &Course, table: &mut Table) -> Result<()> {
+    let ids: BTreeSet<&str> = course.lessons.iter().map(|l| l.id.as_str()).collect();
+
+    let mut problems = Vec::new();
+    for folder in ["lessons", "solutions"] {
+        for name in dir_names(&course.root.join(folder)) {
+            if !ids.contains(name.as_str()) {
+                problems.push(format!(
+                    "{folder}/{name} is not a lesson listed in [workspace.metadata.kata]"
+                ));
+            }
+        }
+    }
+    table.add("course: every lesson folder is listed", problems);
+
+    let book_src = course.root.join("book/src");
+    let mut problems = Vec::new();
+    let mut includes = Vec::new();
+    for page in md_files(&book_src) {
+        let name = page
+            .strip_prefix(&book_src)
+            .expect("below book/src")
+            .to_string_lossy()
+            .into_owned();
+        let stem = name.trim_end_matches(".md");
+        let lesson_page = ids
+            .iter()
+            .any(|id| stem == *id || stem.starts_with(&format!("{id}-")));
+        if !lesson_page && !GENERAL_PAGES.contains(&name.as_str()) {
+            problems.push(format!("book/src/{name} belongs to no lesson"));
+        }
+        let text = fs::read_to_string(&page).unwrap_or_default();
+        includes.extend(include_problems(course, &page, &text));
+    }
+    table.add("book: every chapter has a lesson", problems);
+    table.add("book: every include resolves", includes);
+    Ok(())
+}
+
+/// Problems with the `{{#include path:anchor}}` directives of one page.
+pub fn include_problems(course: &Course, page: &Path, text: &str) -> Vec<String> {
+    let mut problems = Vec::new();
+    let base = page.parent().expect("a page is in a folder");
+    let mut rest = text;
+    while let Some(start) = rest.find("{{#") {
+        let after = &rest[start + 3..];
+        let Some(end) = after.find("}}") else { break };
+        let directive = &after[..end];
+        rest = &after[end..];
+        let Some(arg) = directive
+            .strip_prefix("include ")
+            .or_else(|| directive.strip_prefix("rustdoc_include "))
+        else {
+            continue;
+        };
+        let arg = arg.trim();
+        let (file, selector) = match arg.split_once(':') {
+            Some((f, s)) => (f, Some(s)),
+            None => (arg, None),
+        };
+        let path = base.join(file);
+        let page_name = course.display_path(page);
+        let Ok(target) = fs::read_to_string(&path) else {
+            problems.push(format!("{page_name}: {file} does not exist"));
+            continue;
+        };
+        if let Some(anchor) =
+            selector.filter(|s| !s.is_empty() && !s.starts_with(|c: char| c.is_ascii_digit()))
+        {
+            if !target.contains(&format!("ANCHOR: {anchor}")) {
+                problems.push(format!("{page_name}: no anchor `{anchor}` in {file}"));
+            }
+        }
+    }
+    problems
+}
+
+/// Lines that make a file's public API, normalised: `pub` items and `impl` headers.
+fn public_api(path: &Path) -> BTreeSet<String> {
+    let text = fs::read_to_string(path).unwrap_or_default();
+    let mut api = BTreeSet::new();
+    for line in text.lines() {
+        let line = line.trim();
+        if line.starts_with("pub ") || line.starts_with("impl") {
+            let head = line.split('{').next().unwrap_or(line).trim_end();
+            let head = head.trim_end_matches(';').trim_end();
+            api.insert(head.to_string());
+        }
+    }
+    api
+}
+
+fn dir_names(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+fn md_files(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut pages: Vec<_> = fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "md"))
+        .collect();
+    pages.sort();
+    pages
+}

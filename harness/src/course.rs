@@ -1,0 +1,277 @@
+//! The course on disk: which lessons there are, their exercises, hints and
+//! seals, and where each file lives. Everything the other commands know about
+//! the layout comes from here.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::error::{Error, Result};
+
+/// A course: the workspace root and its lessons in teaching order.
+#[derive(Debug, Clone)]
+pub struct Course {
+    pub root: PathBuf,
+    pub lessons: Vec<Lesson>,
+}
+
+/// One lesson: a crate in `lessons/<id>` with its exercises.
+#[derive(Debug, Clone)]
+pub struct Lesson {
+    pub id: String,
+    pub title: String,
+    pub summary: String,
+    pub exercises: Vec<Exercise>,
+    /// `hints.toml`: exercise id -> hints, in the order they are shown.
+    pub hints: BTreeMap<String, Vec<String>>,
+    /// `seal.toml`, written by `kata seal`; `None` when missing.
+    pub seal: Option<Seal>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Exercise {
+    pub id: String,
+    pub title: String,
+}
+
+/// What `kata seal` records of a lesson as shipped: the digest of every test
+/// file (to notice edited tests) and the git blob id of every stub (to tell
+/// "not started" and to restore the stub on `kata reset`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Seal {
+    /// Path relative to the lesson folder -> sha256 (hex).
+    pub tests: BTreeMap<String, String>,
+    /// Exercise id -> git blob id (hex sha1) of the stub.
+    pub stubs: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LessonFile {
+    title: String,
+    summary: String,
+    exercises: Vec<Exercise>,
+}
+
+#[derive(Debug, Deserialize)]
+struct WorkspaceFile {
+    workspace: WorkspaceTable,
+}
+
+#[derive(Debug, Deserialize)]
+struct WorkspaceTable {
+    metadata: MetadataTable,
+}
+
+#[derive(Debug, Deserialize)]
+struct MetadataTable {
+    kata: KataTable,
+}
+
+#[derive(Debug, Deserialize)]
+struct KataTable {
+    lessons: Vec<String>,
+}
+
+/// The name of the file, in the root, that marks a course (it must hold
+/// `[workspace.metadata.kata]`).
+const ROOT_MANIFEST: &str = "Cargo.toml";
+
+impl Course {
+    /// Finds the course root: `explicit` if given, else the nearest folder at
+    /// or above the current one whose Cargo.toml has `[workspace.metadata.kata]`,
+    /// else the workspace this harness was built in.
+    pub fn locate(explicit: Option<&Path>) -> Result<PathBuf> {
+        if let Some(root) = explicit {
+            return if is_course_root(root) {
+                Ok(root.canonicalize().map_err(|e| Error::io(root, e))?)
+            } else {
+                Err(Error::Usage(format!(
+                    "{} is not an Ops Katas course (no [workspace.metadata.kata] in its Cargo.toml)",
+                    root.display()
+                )))
+            };
+        }
+        if let Ok(cwd) = std::env::current_dir() {
+            if let Some(found) = cwd.ancestors().find(|dir| is_course_root(dir)) {
+                return Ok(found.to_path_buf());
+            }
+        }
+        let built_in = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .parent()
+            .expect("the harness lives in a folder of the course")
+            .to_path_buf();
+        if is_course_root(&built_in) {
+            Ok(built_in)
+        } else {
+            Err(Error::Usage(
+                "cannot find the course: run kata inside an Ops Katas checkout or pass --root"
+                    .into(),
+            ))
+        }
+    }
+
+    /// Loads the whole course below `root`.
+    pub fn load(root: &Path) -> Result<Course> {
+        let manifest = root.join(ROOT_MANIFEST);
+        let ws: WorkspaceFile = read_toml(&manifest)?;
+        let mut lessons = Vec::new();
+        for id in ws.workspace.metadata.kata.lessons {
+            lessons.push(Lesson::load(root, &id)?);
+        }
+        Ok(Course {
+            root: root.to_path_buf(),
+            lessons,
+        })
+    }
+
+    pub fn lesson(&self, id: &str) -> Option<&Lesson> {
+        self.lessons.iter().find(|l| l.id == id)
+    }
+
+    /// Resolves `lesson` or `lesson/exercise` as typed by a learner into a
+    /// lesson and optionally one of its exercises; a typo gets a usage error
+    /// that lists what exists and suggests the closest name.
+    pub fn target(&self, spec: &str) -> Result<Target<'_>> {
+        let (lesson_id, exercise_id) = match spec.split_once('/') {
+            Some((l, e)) => (l, Some(e)),
+            None => (spec, None),
+        };
+        let lesson = self.lesson(lesson_id).ok_or_else(|| {
+            let ids: Vec<&str> = self.lessons.iter().map(|l| l.id.as_str()).collect();
+            Error::Usage(unknown("lesson", lesson_id, &ids))
+        })?;
+        let exercise = match exercise_id {
+            None | Some("") => None,
+            Some(id) => Some(lesson.exercise(id).ok_or_else(|| {
+                let ids: Vec<&str> = lesson.exercises.iter().map(|e| e.id.as_str()).collect();
+                Error::Usage(unknown(
+                    &format!("exercise in lesson {}", lesson.id),
+                    id,
+                    &ids,
+                ))
+            })?),
+        };
+        Ok(Target { lesson, exercise })
+    }
+
+    pub fn lesson_dir(&self, lesson: &Lesson) -> PathBuf {
+        self.root.join("lessons").join(&lesson.id)
+    }
+
+    /// The file the learner edits for `exercise`.
+    pub fn stub_path(&self, lesson: &Lesson, exercise: &Exercise) -> PathBuf {
+        self.lesson_dir(lesson)
+            .join("src")
+            .join(format!("{}.rs", exercise.id))
+    }
+
+    /// The reference solution that replaces the stub under `--features solution`.
+    pub fn solution_path(&self, lesson: &Lesson, exercise: &Exercise) -> PathBuf {
+        self.root
+            .join("solutions")
+            .join(&lesson.id)
+            .join(format!("{}.rs", exercise.id))
+    }
+
+    /// The exercise's module of the lesson's one test binary.
+    pub fn test_path(&self, lesson: &Lesson, exercise: &Exercise) -> PathBuf {
+        self.lesson_dir(lesson)
+            .join("tests")
+            .join(&lesson.id)
+            .join(format!("{}.rs", exercise.id))
+    }
+
+    /// `path` relative to the course root, for messages.
+    pub fn display_path(&self, path: &Path) -> String {
+        path.strip_prefix(&self.root)
+            .unwrap_or(path)
+            .display()
+            .to_string()
+    }
+}
+
+/// A lesson and, if one was named, an exercise of it.
+#[derive(Debug, Clone, Copy)]
+pub struct Target<'c> {
+    pub lesson: &'c Lesson,
+    pub exercise: Option<&'c Exercise>,
+}
+
+impl<'c> Target<'c> {
+    /// The exercises this target covers.
+    pub fn exercises(&self) -> Vec<&'c Exercise> {
+        match self.exercise {
+            Some(e) => vec![e],
+            None => self.lesson.exercises.iter().collect(),
+        }
+    }
+
+    pub fn label(&self) -> String {
+        match self.exercise {
+            Some(e) => format!("{}/{}", self.lesson.id, e.id),
+            None => self.lesson.id.clone(),
+        }
+    }
+}
+
+impl Lesson {
+    fn load(root: &Path, id: &str) -> Result<Lesson> {
+        let dir = root.join("lessons").join(id);
+        let file: LessonFile = read_toml(&dir.join("lesson.toml"))?;
+        let hints_path = dir.join("hints.toml");
+        let hints = if hints_path.exists() {
+            read_toml(&hints_path)?
+        } else {
+            BTreeMap::new()
+        };
+        let seal_path = dir.join("seal.toml");
+        let seal = if seal_path.exists() {
+            Some(read_toml(&seal_path)?)
+        } else {
+            None
+        };
+        Ok(Lesson {
+            id: id.to_string(),
+            title: file.title,
+            summary: file.summary,
+            exercises: file.exercises,
+            hints,
+            seal,
+        })
+    }
+
+    pub fn exercise(&self, id: &str) -> Option<&Exercise> {
+        self.exercises.iter().find(|e| e.id == id)
+    }
+}
+
+fn is_course_root(dir: &Path) -> bool {
+    fs::read_to_string(dir.join(ROOT_MANIFEST))
+        .map(|text| text.contains("[workspace.metadata.kata]"))
+        .unwrap_or(false)
+}
+
+fn read_toml<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T> {
+    let text = fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    toml::from_str(&text).map_err(|e| Error::Course(format!("{}: {e}", path.display())))
+}
+
+/// "unknown lesson `thread`; did you mean `threads`? (lessons: traits, threads, …)"
+pub fn unknown(what: &str, given: &str, valid: &[&str]) -> String {
+    let mut message = format!("unknown {what} `{given}`");
+    let closest = valid
+        .iter()
+        .map(|v| (strsim::jaro_winkler(given, v), *v))
+        .filter(|(score, _)| *score > 0.7)
+        .max_by(|a, b| a.0.total_cmp(&b.0));
+    if let Some((_, best)) = closest {
+        message.push_str(&format!("; did you mean `{best}`?"));
+    }
+    message.push_str(&format!(" (valid: {})", valid.join(", ")));
+    message
+}

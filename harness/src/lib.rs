@@ -1,0 +1,12 @@
+//! The `kata` CLI of Ops Katas, as a library so its parts can be tested.
+//! See ARCHITECTURE.md for how it builds and runs learner code.
+
+pub mod cmd;
+pub mod course;
+pub mod error;
+pub mod libtest;
+pub mod process;
+pub mod progress;
+pub mod runner;
+pub mod seal;
+pub mod ui;
