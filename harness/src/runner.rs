@@ -158,14 +158,18 @@ impl TestRun {
     }
 }
 
-/// Runs the tests of `exe` whose names start with `prefix` (all if `None`),
-/// one at a time, killing the binary and all it started after `limit`.
-pub fn run_tests(
-    lesson_dir: &Path,
-    exe: &Path,
-    prefix: Option<&str>,
-    limit: Duration,
-) -> Result<TestRun> {
+/// Which tests of a binary to run.
+#[derive(Debug, Clone, Copy)]
+pub enum Selection<'a> {
+    All,
+    /// Tests whose names start with this (`server::` for one exercise).
+    Prefix(&'a str),
+    /// Exactly this one test.
+    Exact(&'a str),
+}
+
+/// The names of the tests in `exe` (`TESTBIN --list`), which runs no test.
+pub fn list_tests(lesson_dir: &Path, exe: &Path) -> Result<Vec<String>> {
     let mut list = test_command(lesson_dir, exe);
     list.args(["--list", "--format", "terse"]);
     let listed = process::run_bounded(list, Bounds::new(LIST_LIMIT))?;
@@ -176,14 +180,35 @@ pub fn run_tests(
             listed.stderr.trim()
         )));
     }
-    let selected: Vec<String> = libtest::parse_list(&listed.stdout)
+    Ok(libtest::parse_list(&listed.stdout))
+}
+
+/// Runs the selected tests of `exe`, one at a time, killing the binary and
+/// all it started after `limit`.
+pub fn run_tests(
+    lesson_dir: &Path,
+    exe: &Path,
+    selection: Selection<'_>,
+    limit: Duration,
+) -> Result<TestRun> {
+    let selected: Vec<String> = list_tests(lesson_dir, exe)?
         .into_iter()
-        .filter(|name| prefix.is_none_or(|p| name.starts_with(p)))
+        .filter(|name| match selection {
+            Selection::All => true,
+            Selection::Prefix(p) => name.starts_with(p),
+            Selection::Exact(n) => name == n,
+        })
         .collect();
 
     let mut command = test_command(lesson_dir, exe);
-    if let Some(prefix) = prefix {
-        command.arg(prefix);
+    match selection {
+        Selection::All => {}
+        Selection::Prefix(p) => {
+            command.arg(p);
+        }
+        Selection::Exact(n) => {
+            command.args([n, "--exact"]);
+        }
     }
     command.args(["--test-threads=1", "--color", "never"]);
     let spinner = ui::spinner(&format!("running {} tests", selected.len()));

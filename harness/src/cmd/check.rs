@@ -11,7 +11,7 @@ use crate::course::{Course, Lesson, Target};
 use crate::error::Result;
 use crate::libtest::{Failure, Outcome};
 use crate::progress::{self, CheckRecord, Store};
-use crate::runner::{self, Build, TestRun, Variant};
+use crate::runner::{self, Build, Selection, TestRun, Variant};
 use crate::seal;
 use crate::ui::{BAD, BOLD, CODE, DIM, OK, WARN, paint};
 
@@ -33,12 +33,16 @@ pub fn run_lesson(
     prefix: Option<&str>,
     timeout: Duration,
 ) -> Result<LessonRun> {
+    let selection = match prefix {
+        Some(p) => Selection::Prefix(p),
+        None => Selection::All,
+    };
     match runner::build(course, lesson, variant)? {
         Build::Failed { errors } => Ok(LessonRun::DidNotCompile(errors)),
         Build::Ready(exe) => Ok(LessonRun::Ran(runner::run_tests(
             &course.lesson_dir(lesson),
             &exe,
-            prefix,
+            selection,
             timeout,
         )?)),
     }
@@ -271,7 +275,7 @@ fn print_verdict(
 fn print_failure(name: &str, failure: &Failure) {
     println!("First failure, {}:", paint(BOLD, name));
     let message = if failure.message.is_empty() {
-        "(the test failed without a message)"
+        "(no message: the run was cut short before the test binary printed it)"
     } else {
         failure.message.as_str()
     };

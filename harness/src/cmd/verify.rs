@@ -6,18 +6,17 @@
 //! lesson has a book chapter and every chapter a lesson, and every book
 //! include points at a file and anchor that exist.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::Path;
 use std::time::Duration;
 
 use anstream::println;
 
-use crate::cmd::check::{LessonRun, run_lesson};
 use crate::course::{Course, Lesson};
 use crate::error::Result;
 use crate::libtest::Outcome;
-use crate::runner::Variant;
+use crate::runner::{self, Build, Selection, Variant};
 use crate::seal;
 use crate::ui::{self, BAD, BOLD, DIM, OK, paint};
 
@@ -48,25 +47,14 @@ impl Table {
 pub fn verify(course: &Course, timeout: Duration) -> Result<bool> {
     let mut table = Table::default();
     course_checks(course, &mut table)?;
-    let bar = ui::bar(course.lessons.len() as u64 * 2, "verify");
     for lesson in &course.lessons {
         lesson_checks(course, lesson, &mut table)?;
-        bar.set_message(format!("{}: stubs", lesson.id));
-        let stub = run_lesson(course, lesson, Variant::Learner, None, timeout)?;
-        bar.inc(1);
-        bar.set_message(format!("{}: solutions", lesson.id));
-        let solution = run_lesson(course, lesson, Variant::Solution, None, timeout)?;
-        bar.inc(1);
+        let stub = run_each(course, lesson, Variant::Learner, timeout)?;
+        let solution = run_each(course, lesson, Variant::Solution, timeout)?;
         test_rows(lesson, &stub, &solution, &mut table);
     }
-    bar.finish_and_clear();
 
-    let width = table
-        .rows
-        .iter()
-        .map(|r| r.subject.len())
-        .max()
-        .unwrap_or(0);
+    let width = table.rows.iter().map(|r| r.subject.len()).max().unwrap_or(0);
     for row in &table.rows {
         match &row.problem {
             None => println!("{} {}", paint(OK, "✓"), row.subject),
@@ -85,23 +73,66 @@ pub fn verify(course: &Course, timeout: Duration) -> Result<bool> {
     if failed > 0 {
         println!(
             "{}",
-            paint(
-                DIM,
-                "A stale seal is fixed with `cargo kata seal` once the change is intended."
-            )
+            paint(DIM, "A stale seal is fixed with `cargo kata seal` once the change is intended.")
         );
     }
     Ok(failed == 0)
 }
 
+/// How one test ended in its own process.
+#[derive(Debug)]
+enum Verdict {
+    Ended(Outcome),
+    /// Timed out or crashed: why.
+    Abnormal(String),
+}
+
+/// A lesson built against one variant, each test run in a process of its
+/// own, so that a hang or a crash is pinned on the test that caused it.
+enum Each {
+    DidNotCompile(String),
+    Ran(BTreeMap<String, Verdict>),
+}
+
+fn run_each(course: &Course, lesson: &Lesson, variant: Variant, limit: Duration) -> Result<Each> {
+    let exe = match runner::build(course, lesson, variant)? {
+        Build::Failed { errors } => {
+            return Ok(Each::DidNotCompile(
+                errors.first().map(|e| first_line(e)).unwrap_or_default(),
+            ));
+        }
+        Build::Ready(exe) => exe,
+    };
+    let dir = course.lesson_dir(lesson);
+    let names = runner::list_tests(&dir, &exe)?;
+    let label = match variant {
+        Variant::Learner => format!("{}: stubs", lesson.id),
+        Variant::Solution => format!("{}: solutions", lesson.id),
+    };
+    let bar = ui::bar(names.len() as u64, &label);
+    let mut verdicts = BTreeMap::new();
+    for name in names {
+        bar.set_message(name.clone());
+        let run = runner::run_tests(&dir, &exe, Selection::Exact(&name), limit)?;
+        let verdict = match (run.abnormal_end(), run.run.results.first()) {
+            (Some(why), _) => Verdict::Abnormal(why),
+            (None, Some(result)) => Verdict::Ended(result.outcome.clone()),
+            (None, None) => Verdict::Abnormal("it printed no result".into()),
+        };
+        verdicts.insert(name, verdict);
+        bar.inc(1);
+    }
+    bar.finish_and_clear();
+    Ok(Each::Ran(verdicts))
+}
+
 /// Each test of a lesson: fails at a `todo!` on the stub, passes on the solution.
-fn test_rows(lesson: &Lesson, stub: &LessonRun, solution: &LessonRun, table: &mut Table) {
-    let (stub_run, solution_run) = match (stub, solution) {
-        (LessonRun::Ran(s), LessonRun::Ran(o)) => (s, o),
+fn test_rows(lesson: &Lesson, stub: &Each, solution: &Each, table: &mut Table) {
+    let (stub, solution) = match (stub, solution) {
+        (Each::Ran(s), Each::Ran(o)) => (s, o),
         _ => {
-            for (run, what) in [(stub, "the stubs"), (solution, "the solutions")] {
-                if let LessonRun::DidNotCompile(errors) = run {
-                    let first = errors.first().map(|e| first_line(e)).unwrap_or_default();
+            for (each, what) in [(stub, "the stubs"), (solution, "the solutions")] {
+                if let Each::DidNotCompile(first) = each {
                     table.add(
                         format!("{}: tests compile against {what}", lesson.id),
                         vec![format!("they do not: {first}")],
@@ -111,56 +142,37 @@ fn test_rows(lesson: &Lesson, stub: &LessonRun, solution: &LessonRun, table: &mu
             return;
         }
     };
-    let mut names: BTreeSet<&String> = stub_run.selected.iter().collect();
-    names.extend(solution_run.selected.iter());
+    let mut names: BTreeSet<&String> = stub.keys().collect();
+    names.extend(solution.keys());
     if names.is_empty() {
-        table.add(
-            format!("{}: has tests", lesson.id),
-            vec!["no tests found".into()],
-        );
+        table.add(format!("{}: has tests", lesson.id), vec!["no tests found".into()]);
     }
     for name in names {
         let mut problems = Vec::new();
-        match outcome(stub_run, name) {
-            Some(Outcome::Failed(f)) if f.is_todo() => {}
-            Some(Outcome::Failed(f)) => problems.push(format!(
+        match stub.get(name) {
+            Some(Verdict::Ended(Outcome::Failed(f))) if f.is_todo() => {}
+            Some(Verdict::Ended(Outcome::Failed(f))) => problems.push(format!(
                 "on the stub it fails, but not at a todo!: {}",
                 first_line(&f.message)
             )),
-            Some(Outcome::Passed) => problems.push("passes on the stub".into()),
-            Some(Outcome::Ignored) => problems.push("ignored on the stub".into()),
-            None => problems.push(not_finished(stub_run, name, "stub")),
+            Some(Verdict::Ended(Outcome::Passed)) => problems.push("passes on the stub".into()),
+            Some(Verdict::Ended(Outcome::Ignored)) => problems.push("ignored on the stub".into()),
+            Some(Verdict::Abnormal(why)) => problems.push(format!("on the stub: {why}")),
+            None => problems.push("does not exist when built against the stubs".into()),
         }
-        match outcome(solution_run, name) {
-            Some(Outcome::Passed) => {}
-            Some(Outcome::Failed(f)) => {
-                problems.push(format!("fails on the solution: {}", first_line(&f.message)))
+        match solution.get(name) {
+            Some(Verdict::Ended(Outcome::Passed)) => {}
+            Some(Verdict::Ended(Outcome::Failed(f))) => problems.push(format!(
+                "fails on the solution: {}",
+                first_line(&f.message)
+            )),
+            Some(Verdict::Ended(Outcome::Ignored)) => {
+                problems.push("ignored on the solution".into())
             }
-            Some(Outcome::Ignored) => problems.push("ignored on the solution".into()),
-            None => problems.push(not_finished(solution_run, name, "solution")),
+            Some(Verdict::Abnormal(why)) => problems.push(format!("on the solution: {why}")),
+            None => problems.push("does not exist when built against the solutions".into()),
         }
         table.add(format!("{}  {name}", lesson.id), problems);
-    }
-}
-
-fn outcome<'r>(run: &'r crate::runner::TestRun, name: &str) -> Option<&'r Outcome> {
-    run.run
-        .results
-        .iter()
-        .find(|r| r.name == name)
-        .map(|r| &r.outcome)
-}
-
-fn not_finished(run: &crate::runner::TestRun, name: &str, variant: &str) -> String {
-    if !run.selected.iter().any(|n| n == name) {
-        return format!("does not exist when built against the {variant}");
-    }
-    match run.abnormal_end() {
-        Some(why) if run.run.unfinished.as_deref() == Some(name) => {
-            format!("on the {variant}: {why}")
-        }
-        Some(why) => format!("did not run on the {variant} ({why})"),
-        None => format!("no result on the {variant}"),
     }
 }
 

@@ -1,0 +1,207 @@
+//! Helpers for the harness's own tests: a fresh copy of the fixture course,
+//! the `kata` binary pointed at it, and a way to talk to a long-running
+//! `kata watch` with bounded waits.
+
+#![allow(dead_code)] // each test binary uses its own share of these
+
+use std::fs;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command as StdCommand, ExitStatus, Stdio};
+use std::sync::mpsc;
+use std::thread;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use assert_cmd::Command;
+
+/// The `kata` binary, with colour off and `--root` set when given. Builds of
+/// fixture courses share one target folder, so their dependencies (none) and
+/// the toolchain's work are not repeated per test.
+pub fn kata_with(root: Option<&Path>) -> Command {
+    let mut cmd = Command::new(assert_cmd::cargo::cargo_bin!("kata"));
+    cmd.env("NO_COLOR", "1")
+        .env_remove("KATA_ROOT")
+        .env_remove("CLICOLOR_FORCE")
+        .env("CARGO_TARGET_DIR", fixture_target())
+        .timeout(Duration::from_secs(600));
+    if let Some(root) = root {
+        cmd.arg("--root").arg(root);
+    }
+    cmd
+}
+
+pub fn fixture_target() -> PathBuf {
+    Path::new(env!("CARGO_TARGET_TMPDIR")).join("fixture-target")
+}
+
+/// A copy of tests/fixtures/course in a temporary folder.
+pub struct Fixture {
+    _dir: tempfile::TempDir,
+    pub root: PathBuf,
+}
+
+impl Fixture {
+    pub fn new() -> Fixture {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let root = dir.path().join("course");
+        copy_tree(
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/course"),
+            &root,
+        );
+        Fixture { _dir: dir, root }
+    }
+
+    pub fn kata(&self) -> Command {
+        kata_with(Some(&self.root))
+    }
+
+    /// Makes the fixture a git checkout with everything committed.
+    pub fn git_commit_all(&self) {
+        for args in [
+            &["init", "-q"][..],
+            &["add", "-A"],
+            &["-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "fixture"],
+        ] {
+            let ok = StdCommand::new("git")
+                .args(args)
+                .current_dir(&self.root)
+                .status()
+                .expect("git runs")
+                .success();
+            assert!(ok, "git {args:?} failed");
+        }
+    }
+
+    /// Starts `kata ARGS` in the background, its stdout read line by line.
+    pub fn spawn_kata(&self, args: &[&str]) -> Running {
+        let mut child = StdCommand::new(assert_cmd::cargo::cargo_bin!("kata"))
+            .arg("--root")
+            .arg(&self.root)
+            .args(args)
+            .env("NO_COLOR", "1")
+            .env("CARGO_TARGET_DIR", fixture_target())
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("kata starts");
+        let stdout = child.stdout.take().expect("piped");
+        let (tx, lines) = mpsc::channel();
+        thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        Running {
+            child,
+            lines,
+            seen: Vec::new(),
+        }
+    }
+}
+
+/// A `kata` process running in the background.
+pub struct Running {
+    child: Child,
+    lines: mpsc::Receiver<String>,
+    seen: Vec<String>,
+}
+
+impl Running {
+    /// Waits, at most `limit`, for a line of output containing `needle`.
+    pub fn expect_line(&mut self, needle: &str, limit: Duration) {
+        let deadline = Instant::now() + limit;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.lines.recv_timeout(left) {
+                Ok(line) => {
+                    let found = line.contains(needle);
+                    self.seen.push(line);
+                    if found {
+                        return;
+                    }
+                }
+                Err(_) => panic!(
+                    "no line with {needle:?} within {limit:?}; output so far:\n{}",
+                    self.seen.join("\n")
+                ),
+            }
+        }
+    }
+
+    /// Sends SIGINT (what Ctrl-C sends) and waits, at most `limit`, for the exit.
+    pub fn interrupt(mut self, limit: Duration) -> ExitStatus {
+        let pid = nix::unistd::Pid::from_raw(self.child.id() as i32);
+        nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGINT).expect("signal kata");
+        let deadline = Instant::now() + limit;
+        loop {
+            if let Some(status) = self.child.try_wait().expect("wait for kata") {
+                return status;
+            }
+            if Instant::now() > deadline {
+                let _ = self.child.kill();
+                panic!("kata did not exit within {limit:?} of Ctrl-C");
+            }
+            thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Whether any process's command line contains `needle` (`ps`, Linux and macOS).
+pub fn process_running(needle: &str) -> bool {
+    let out = StdCommand::new("ps")
+        .args(["-eo", "args"])
+        .output()
+        .expect("ps runs");
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .any(|l| l.contains(needle))
+}
+
+pub fn nanos() -> u32 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0)
+}
+
+/// `thread 'x' (1234) panicked` -> `thread 'x' panicked`: newer Rust prints
+/// thread ids, which differ between runs.
+pub fn without_thread_ids(text: &str) -> String {
+    text.lines()
+        .map(|line| match (line.find("' ("), line.find(") panicked at")) {
+            (Some(open), Some(close)) if open < close => {
+                format!("{}'{}", &line[..open], &line[close + 1..])
+            }
+            _ => line.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+        + "\n"
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    fs::create_dir_all(to).expect("create folder");
+    for entry in fs::read_dir(from).expect("read fixture") {
+        let entry = entry.expect("fixture entry");
+        let name = entry.file_name();
+        if name == "target" || name == ".kata" {
+            continue;
+        }
+        let (src, dst) = (entry.path(), to.join(&name));
+        if entry.file_type().expect("file type").is_dir() {
+            copy_tree(&src, &dst);
+        } else {
+            fs::copy(&src, &dst).expect("copy fixture file");
+        }
+    }
+}
