@@ -96,10 +96,10 @@ impl Course {
                 )))
             };
         }
-        if let Ok(cwd) = std::env::current_dir() {
-            if let Some(found) = cwd.ancestors().find(|dir| is_course_root(dir)) {
-                return Ok(found.to_path_buf());
-            }
+        if let Ok(cwd) = std::env::current_dir()
+            && let Some(found) = cwd.ancestors().find(|dir| is_course_root(dir))
+        {
+            return Ok(found.to_path_buf());
         }
         let built_in = Path::new(env!("CARGO_MANIFEST_DIR"))
             .parent()

@@ -59,6 +59,9 @@ impl Finished {
     }
 }
 
+/// Called with each line a child writes.
+pub type LineCallback = Box<dyn Fn(&str) + Send>;
+
 /// Options of one bounded run.
 #[allow(missing_debug_implementations)] // holds a callback
 pub struct Bounds {
@@ -67,7 +70,7 @@ pub struct Bounds {
     /// Keep at most this many bytes of stdout and of stderr each.
     pub max_output: usize,
     /// Called with each line of stderr as it arrives (progress display).
-    pub on_stderr_line: Option<Box<dyn Fn(&str) + Send>>,
+    pub on_stderr_line: Option<LineCallback>,
 }
 
 impl Bounds {
@@ -156,7 +159,7 @@ impl Captured {
 fn capture<R: Read + Send + 'static>(
     pipe: Option<R>,
     max: usize,
-    on_line: Option<Box<dyn Fn(&str) + Send>>,
+    on_line: Option<LineCallback>,
 ) -> Captured {
     let buffer = Arc::new(Mutex::new((Vec::new(), false)));
     let (tx, done) = std::sync::mpsc::channel();

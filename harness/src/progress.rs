@@ -173,17 +173,17 @@ impl Store {
         let record = self
             .get(lesson, exercise)
             .and_then(|p| p.last_check.as_ref());
-        if let Some(record) = record {
-            if record.file_sha256 == seal::sha256_hex(&bytes) {
-                let tests_intact = seal::changed_tests(course, lesson)
-                    .map(|changed| !seal::touches_exercise(lesson, &exercise.id, &changed))
-                    .unwrap_or(false);
-                return if record.all_passed() && tests_intact {
-                    State::Done
-                } else {
-                    State::Failing
-                };
-            }
+        if let Some(record) = record
+            && record.file_sha256 == seal::sha256_hex(&bytes)
+        {
+            let tests_intact = seal::changed_tests(course, lesson)
+                .map(|changed| !seal::touches_exercise(lesson, &exercise.id, &changed))
+                .unwrap_or(false);
+            return if record.all_passed() && tests_intact {
+                State::Done
+            } else {
+                State::Failing
+            };
         }
         let stub = lesson.seal.as_ref().and_then(|s| s.stubs.get(&exercise.id));
         if stub.is_some_and(|id| *id == seal::git_blob_id(&bytes)) {

@@ -50,13 +50,23 @@ fn the_reference_solution_passes() {
 fn a_passing_exercise_is_recorded_as_done() {
     let fx = Fixture::new();
     fx.kata().args(["check", "alpha/pass"]).assert().success();
-    let json = fx.kata().args(["list", "--json"]).assert().success().get_output().stdout.clone();
+    let json = fx
+        .kata()
+        .args(["list", "--json"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
     let listing: serde_json::Value = serde_json::from_slice(&json).unwrap();
     assert_eq!(listing["done"], 1);
     assert_eq!(listing["total"], 4);
     assert_eq!(listing["next"], "alpha/fail");
     assert_eq!(listing["lessons"][0]["exercises"][0]["state"], "done");
-    assert_eq!(listing["lessons"][0]["exercises"][1]["state"], "not_started");
+    assert_eq!(
+        listing["lessons"][0]["exercises"][1]["state"],
+        "not_started"
+    );
 }
 
 #[test]
@@ -133,7 +143,14 @@ fn hints_come_one_more_at_each_call() {
 #[test]
 fn diff_shows_the_learner_file_against_the_solution() {
     let fx = Fixture::new();
-    let output = fx.kata().args(["diff", "alpha"]).assert().success().get_output().stdout.clone();
+    let output = fx
+        .kata()
+        .args(["diff", "alpha"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
     insta::assert_snapshot!(String::from_utf8(output).unwrap());
 }
 
@@ -156,7 +173,10 @@ fn a_corrupt_progress_file_is_set_aside_and_rebuilt() {
     assert_eq!(kept.len(), 1, "the corrupt file is kept, not deleted");
     // And checking again records progress in a fresh file.
     fx.kata().args(["check", "alpha/pass"]).assert().success();
-    fx.kata().assert().success().stdout(contains("Progress: 1/4"));
+    fx.kata()
+        .assert()
+        .success()
+        .stdout(contains("Progress: 1/4"));
 }
 
 #[test]
@@ -165,7 +185,11 @@ fn progress_survives_a_lesson_being_removed() {
     fx.kata().args(["check", "alpha/pass"]).assert().success();
     let manifest = fx.root.join("Cargo.toml");
     let text = fs::read_to_string(&manifest).unwrap();
-    fs::write(&manifest, text.replace(r#"lessons = ["alpha", "broken"]"#, r#"lessons = ["alpha"]"#)).unwrap();
+    fs::write(
+        &manifest,
+        text.replace(r#"lessons = ["alpha", "broken"]"#, r#"lessons = ["alpha"]"#),
+    )
+    .unwrap();
     fx.kata()
         .assert()
         .success()

@@ -54,7 +54,12 @@ pub fn verify(course: &Course, timeout: Duration) -> Result<bool> {
         test_rows(lesson, &stub, &solution, &mut table);
     }
 
-    let width = table.rows.iter().map(|r| r.subject.len()).max().unwrap_or(0);
+    let width = table
+        .rows
+        .iter()
+        .map(|r| r.subject.len())
+        .max()
+        .unwrap_or(0);
     for row in &table.rows {
         match &row.problem {
             None => println!("{} {}", paint(OK, "✓"), row.subject),
@@ -73,7 +78,10 @@ pub fn verify(course: &Course, timeout: Duration) -> Result<bool> {
     if failed > 0 {
         println!(
             "{}",
-            paint(DIM, "A stale seal is fixed with `cargo kata seal` once the change is intended.")
+            paint(
+                DIM,
+                "A stale seal is fixed with `cargo kata seal` once the change is intended."
+            )
         );
     }
     Ok(failed == 0)
@@ -145,7 +153,10 @@ fn test_rows(lesson: &Lesson, stub: &Each, solution: &Each, table: &mut Table) {
     let mut names: BTreeSet<&String> = stub.keys().collect();
     names.extend(solution.keys());
     if names.is_empty() {
-        table.add(format!("{}: has tests", lesson.id), vec!["no tests found".into()]);
+        table.add(
+            format!("{}: has tests", lesson.id),
+            vec!["no tests found".into()],
+        );
     }
     for name in names {
         let mut problems = Vec::new();
@@ -162,10 +173,9 @@ fn test_rows(lesson: &Lesson, stub: &Each, solution: &Each, table: &mut Table) {
         }
         match solution.get(name) {
             Some(Verdict::Ended(Outcome::Passed)) => {}
-            Some(Verdict::Ended(Outcome::Failed(f))) => problems.push(format!(
-                "fails on the solution: {}",
-                first_line(&f.message)
-            )),
+            Some(Verdict::Ended(Outcome::Failed(f))) => {
+                problems.push(format!("fails on the solution: {}", first_line(&f.message)))
+            }
             Some(Verdict::Ended(Outcome::Ignored)) => {
                 problems.push("ignored on the solution".into())
             }
@@ -347,12 +357,12 @@ pub fn include_problems(course: &Course, page: &Path, text: &str) -> Vec<String>
             problems.push(format!("{page_name}: {file} does not exist"));
             continue;
         };
-        if let Some(anchor) =
-            selector.filter(|s| !s.is_empty() && !s.starts_with(|c: char| c.is_ascii_digit()))
+        let anchor =
+            selector.filter(|s| !s.is_empty() && !s.starts_with(|c: char| c.is_ascii_digit()));
+        if let Some(anchor) = anchor
+            && !target.contains(&format!("ANCHOR: {anchor}"))
         {
-            if !target.contains(&format!("ANCHOR: {anchor}")) {
-                problems.push(format!("{page_name}: no anchor `{anchor}` in {file}"));
-            }
+            problems.push(format!("{page_name}: no anchor `{anchor}` in {file}"));
         }
     }
     problems

@@ -60,7 +60,15 @@ impl Fixture {
         for args in [
             &["init", "-q"][..],
             &["add", "-A"],
-            &["-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "fixture"],
+            &[
+                "-c",
+                "user.name=t",
+                "-c",
+                "user.email=t@t",
+                "commit",
+                "-qm",
+                "fixture",
+            ],
         ] {
             let ok = StdCommand::new("git")
                 .args(args)
@@ -178,12 +186,14 @@ pub fn nanos() -> u32 {
 /// thread ids, which differ between runs.
 pub fn without_thread_ids(text: &str) -> String {
     text.lines()
-        .map(|line| match (line.find("' ("), line.find(") panicked at")) {
-            (Some(open), Some(close)) if open < close => {
-                format!("{}'{}", &line[..open], &line[close + 1..])
-            }
-            _ => line.to_string(),
-        })
+        .map(
+            |line| match (line.find("' ("), line.find(") panicked at")) {
+                (Some(open), Some(close)) if open < close => {
+                    format!("{}'{}", &line[..open], &line[close + 1..])
+                }
+                _ => line.to_string(),
+            },
+        )
         .collect::<Vec<_>>()
         .join("\n")
         + "\n"

@@ -1,0 +1,62 @@
+//! The real course, as shipped: `kata verify` proves the stub/solution/test
+//! contract of every lesson, and the book builds with its listings included.
+//! This is what `cargo test` at the root runs besides the harness's own tests.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use assert_cmd::Command;
+use predicates::str::contains;
+
+fn course_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("the harness is in the course")
+        .to_path_buf()
+}
+
+/// `kata` on the real course, with its own target folder (the one cargo uses
+/// for everything else), so lesson dependencies are built once.
+fn kata() -> Command {
+    let mut cmd = Command::new(assert_cmd::cargo::cargo_bin!("kata"));
+    cmd.arg("--root")
+        .arg(course_root())
+        .env("NO_COLOR", "1")
+        .env_remove("KATA_ROOT")
+        .timeout(Duration::from_secs(3600));
+    cmd
+}
+
+#[test]
+fn every_lesson_keeps_the_contract() {
+    let output = kata().arg("verify").output().expect("kata verify runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    println!("{stdout}");
+    eprintln!("{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "kata verify found breaches:\n{stdout}"
+    );
+    assert!(stdout.contains(" passed, 0 failed"), "{stdout}");
+}
+
+#[test]
+fn the_book_builds_with_its_listings() {
+    kata()
+        .arg("book")
+        .assert()
+        .success()
+        .stdout(contains("target/book/index.html"));
+    let chapter = fs::read_to_string(course_root().join("target/book/traits-solutions.html"))
+        .expect("the solutions page was rendered");
+    // An include that went missing leaves the directive in the page.
+    assert!(
+        !chapter.contains("{{#include"),
+        "an include was not expanded"
+    );
+    assert!(
+        chapter.contains("validate_hostname"),
+        "the solutions are included"
+    );
+}
