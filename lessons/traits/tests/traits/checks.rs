@@ -1,0 +1,320 @@
+//! Exercise 3: checks behind a trait.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use traits::checks::{
+    Check, CheckReport, CheckResult, ExposesPort, HasService, NoPlaintextProtocols, Outcome,
+    run_checks,
+};
+use traits::server::{Protocol, Server, Service};
+
+/// `web-1` at 10.0.0.1 with the given services.
+fn server_with(services: &[Service]) -> Server {
+    let mut server = Server::new("web-1", vec!["10.0.0.1".parse().unwrap()]).unwrap();
+    for service in services {
+        server.add_service(service.clone()).unwrap();
+    }
+    server
+}
+
+fn ssh() -> Service {
+    Service::new("ssh", &[22], Protocol::Tcp)
+}
+
+/// A check that records its label in `log` each time it runs, and then
+/// returns `outcome`.
+fn recording(
+    log: &Rc<RefCell<Vec<&'static str>>>,
+    label: &'static str,
+    pass: bool,
+) -> Box<dyn Check> {
+    let log = Rc::clone(log);
+    Box::new(move |_: &Server| -> Outcome {
+        log.borrow_mut().push(label);
+        if pass {
+            Ok(())
+        } else {
+            Err(format!("{label} failed"))
+        }
+    })
+}
+
+fn result(check: &str, outcome: Outcome) -> CheckResult {
+    CheckResult {
+        check: check.to_string(),
+        outcome,
+    }
+}
+
+// Catches: a name other than `has service <name>`.
+#[test]
+fn has_service_is_named_after_the_service() {
+    let check = HasService {
+        name: "ssh".to_string(),
+    };
+    assert_eq!(check.name(), "has service ssh");
+}
+
+// Catches: a check that always passes, or matches a service whose name only
+// contains the wanted one (`ssh-agent` for `ssh`).
+#[test]
+fn has_service_wants_that_exact_name() {
+    let check = HasService {
+        name: "ssh".to_string(),
+    };
+    assert_eq!(check.run(&server_with(&[ssh()])), Ok(()));
+    let agent = Service::new("ssh-agent", &[2222], Protocol::Tcp);
+    assert!(check.run(&server_with(&[agent])).is_err());
+    assert!(check.run(&server_with(&[])).is_err());
+}
+
+// Catches: a port check that ignores the protocol.
+#[test]
+fn exposes_port_wants_the_port_with_that_protocol() {
+    let server = server_with(&[Service::new("dns", &[53], Protocol::Udp)]);
+    let udp = ExposesPort {
+        port: 53,
+        protocol: Protocol::Udp,
+    };
+    let tcp = ExposesPort {
+        port: 53,
+        protocol: Protocol::Tcp,
+    };
+    assert_eq!(udp.name(), "exposes 53/udp");
+    assert_eq!(tcp.name(), "exposes 53/tcp");
+    assert_eq!(udp.run(&server), Ok(()));
+    assert!(tcp.run(&server).is_err());
+}
+
+// Catches: a port check that only looks at the first port of a service, or
+// at the first service.
+#[test]
+fn exposes_port_looks_at_every_port_of_every_service() {
+    let server = server_with(&[ssh(), Service::new("web", &[80, 443], Protocol::Tcp)]);
+    let check = ExposesPort {
+        port: 443,
+        protocol: Protocol::Tcp,
+    };
+    assert_eq!(check.run(&server), Ok(()));
+}
+
+// Catches: a reason that does not say which plaintext protocol was found.
+#[test]
+fn no_plaintext_names_telnet_when_it_finds_telnet() {
+    let server = server_with(&[ssh(), Service::new("telnet", &[23], Protocol::Tcp)]);
+    let reason = NoPlaintextProtocols.run(&server).unwrap_err();
+    assert!(
+        reason.contains("telnet"),
+        "the reason names telnet: {reason:?}"
+    );
+    assert!(!reason.contains("ftp"), "there is no ftp here: {reason:?}");
+}
+
+// Catches: a check that stops at the first finding, or only knows telnet.
+#[test]
+fn no_plaintext_names_ftp_and_both() {
+    let ftp = || Service::new("files", &[21], Protocol::Tcp);
+    let reason = NoPlaintextProtocols
+        .run(&server_with(&[ftp()]))
+        .unwrap_err();
+    assert!(reason.contains("ftp"), "the reason names ftp: {reason:?}");
+    assert!(
+        !reason.contains("telnet"),
+        "there is no telnet here: {reason:?}"
+    );
+
+    let legacy = Service::new("legacy", &[23, 8023], Protocol::Tcp);
+    let reason = NoPlaintextProtocols
+        .run(&server_with(&[ftp(), legacy]))
+        .unwrap_err();
+    assert!(
+        reason.contains("ftp") && reason.contains("telnet"),
+        "both are named: {reason:?}"
+    );
+}
+
+// Catches: a check that looks at service names instead of ports, or ignores
+// the protocol (23/udp is not telnet).
+#[test]
+fn no_plaintext_goes_by_port_and_protocol() {
+    let name_only = Service::new("telnet-gateway", &[2323], Protocol::Tcp);
+    let udp = Service::new("odd", &[21, 23], Protocol::Udp);
+    assert_eq!(
+        NoPlaintextProtocols.run(&server_with(&[name_only, udp])),
+        Ok(())
+    );
+    let hidden = Service::new("admin", &[23], Protocol::Tcp);
+    assert!(NoPlaintextProtocols.run(&server_with(&[hidden])).is_err());
+}
+
+// Catches: a default `describe` that is not the name.
+#[test]
+fn by_default_a_check_is_described_by_its_name() {
+    let has = HasService {
+        name: "ssh".to_string(),
+    };
+    assert_eq!(has.describe(), has.name());
+    let port = ExposesPort {
+        port: 443,
+        protocol: Protocol::Tcp,
+    };
+    assert_eq!(port.describe(), "exposes 443/tcp");
+}
+
+// Catches: `NoPlaintextProtocols` without its own `describe`.
+#[test]
+fn no_plaintext_has_its_own_description() {
+    assert_eq!(NoPlaintextProtocols.name(), "no plaintext protocols");
+    let description = NoPlaintextProtocols.describe();
+    assert_ne!(description, NoPlaintextProtocols.name());
+    assert!(
+        description.contains("telnet") && description.contains("ftp"),
+        "{description:?}"
+    );
+}
+
+// Catches: a blanket impl that does not call the closure, or names it
+// otherwise.
+#[test]
+fn closures_are_checks() {
+    let down = |server: &Server| -> Outcome { Err(format!("{} is down", server.name())) };
+    assert_eq!(down.name(), "closure");
+    assert_eq!(down.describe(), "closure");
+    assert_eq!(
+        down.run(&server_with(&[])),
+        Err("web-1 is down".to_string())
+    );
+}
+
+// Catches: a runner that stops at the first failure.
+#[test]
+fn run_checks_keeps_going_after_a_failure() {
+    let log = Rc::new(RefCell::new(Vec::new()));
+    let checks = vec![
+        recording(&log, "a", false),
+        recording(&log, "b", true),
+        recording(&log, "c", false),
+    ];
+    let report = run_checks(&server_with(&[]), &checks);
+    assert_eq!(report.results.len(), 3);
+    assert_eq!(*log.borrow(), ["a", "b", "c"]);
+}
+
+// Catches: a runner that runs a check twice (once for the name or the
+// report line, once for the outcome).
+#[test]
+fn run_checks_runs_each_check_exactly_once() {
+    let log = Rc::new(RefCell::new(Vec::new()));
+    let checks = vec![recording(&log, "only", true)];
+    run_checks(&server_with(&[]), &checks);
+    assert_eq!(*log.borrow(), ["only"]);
+}
+
+// Catches: a runner that reorders the results (failures first, sorted by
+// name...).
+#[test]
+fn run_checks_reports_in_the_order_of_the_checks() {
+    let checks: Vec<Box<dyn Check>> = vec![
+        Box::new(NoPlaintextProtocols),
+        Box::new(HasService {
+            name: "ssh".to_string(),
+        }),
+        Box::new(ExposesPort {
+            port: 443,
+            protocol: Protocol::Tcp,
+        }),
+        Box::new(|_: &Server| -> Outcome { Err("always".to_string()) }),
+    ];
+    let report = run_checks(&server_with(&[ssh()]), &checks);
+    assert_eq!(report.server, "web-1");
+    let names: Vec<&str> = report.results.iter().map(|r| r.check.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "no plaintext protocols",
+            "has service ssh",
+            "exposes 443/tcp",
+            "closure"
+        ]
+    );
+    let passed: Vec<bool> = report.results.iter().map(|r| r.outcome.is_ok()).collect();
+    assert_eq!(passed, [true, true, false, false]);
+    assert_eq!(report.results[3].outcome, Err("always".to_string()));
+}
+
+#[test]
+fn run_checks_without_checks_is_an_empty_report() {
+    let report = run_checks(&server_with(&[]), &[]);
+    assert_eq!(
+        report,
+        CheckReport {
+            server: "web-1".to_string(),
+            results: Vec::new(),
+        }
+    );
+}
+
+// Catches: passed and failed swapped or miscounted, `all_passed` that looks
+// at the first result only.
+#[test]
+fn a_report_counts_its_passes_and_failures() {
+    let report = CheckReport {
+        server: "web-1".to_string(),
+        results: vec![
+            result("a", Ok(())),
+            result("b", Err("no".to_string())),
+            result("c", Ok(())),
+            result("d", Ok(())),
+        ],
+    };
+    assert_eq!(report.passed(), 3);
+    assert_eq!(report.failed(), 1);
+    assert!(!report.all_passed());
+}
+
+// Catches: `all_passed` written as "at least one passed".
+#[test]
+fn all_passed_means_no_failure() {
+    let all_good = CheckReport {
+        server: "web-1".to_string(),
+        results: vec![result("a", Ok(())), result("b", Ok(()))],
+    };
+    assert!(all_good.all_passed());
+    let empty = CheckReport {
+        server: "web-1".to_string(),
+        results: Vec::new(),
+    };
+    assert!(empty.all_passed(), "like Python's all([])");
+    assert_eq!((empty.passed(), empty.failed()), (0, 0));
+}
+
+// Catches: a report text without the reasons, without the summary line, or
+// with a trailing newline.
+#[test]
+fn a_report_displays_one_line_per_check_and_a_summary() {
+    let report = CheckReport {
+        server: "web-1".to_string(),
+        results: vec![
+            result("has service ssh", Ok(())),
+            result("exposes 443/tcp", Err("443/tcp is not exposed".to_string())),
+            result("closure", Ok(())),
+        ],
+    };
+    assert_eq!(
+        report.to_string(),
+        "PASS has service ssh\n\
+         FAIL exposes 443/tcp: 443/tcp is not exposed\n\
+         PASS closure\n\
+         web-1: 2 passed, 1 failed"
+    );
+}
+
+#[test]
+fn an_empty_report_displays_its_summary_only() {
+    let report = CheckReport {
+        server: "db-1".to_string(),
+        results: Vec::new(),
+    };
+    assert_eq!(report.to_string(), "db-1: 0 passed, 0 failed");
+}
