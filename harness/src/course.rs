@@ -186,6 +186,16 @@ impl Course {
             .join(format!("{}.rs", exercise.id))
     }
 
+    /// Where the learner's state lives (progress, backups): `$KATA_STATE_DIR`
+    /// if set (an instructor keeping one per learner, the tests), else `.kata/`
+    /// in the course root.
+    pub fn state_dir(&self) -> PathBuf {
+        match std::env::var_os("KATA_STATE_DIR") {
+            Some(dir) if !dir.is_empty() => PathBuf::from(dir),
+            _ => self.root.join(".kata"),
+        }
+    }
+
     /// `path` relative to the course root, for messages.
     pub fn display_path(&self, path: &Path) -> String {
         path.strip_prefix(&self.root)

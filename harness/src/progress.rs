@@ -1,4 +1,5 @@
-//! The learner's progress: `.kata/progress.json` in the course root, keyed by
+//! The learner's progress: `.kata/progress.json` in the course root (or in
+//! `$KATA_STATE_DIR`), keyed by
 //! stable `lesson/exercise` ids so it survives lessons being added or removed.
 //! Written atomically; a corrupt or outdated file is set aside (never deleted)
 //! and rebuilt with a warning.
@@ -98,7 +99,7 @@ pub struct Store {
 
 impl Store {
     pub fn open(course: &Course) -> Store {
-        let path = course.root.join(".kata").join("progress.json");
+        let path = course.state_dir().join("progress.json");
         let (progress, warning) = match fs::read_to_string(&path) {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => (Progress::default(), None),
             Err(e) => (

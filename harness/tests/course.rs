@@ -60,3 +60,40 @@ fn the_book_builds_with_its_listings() {
         "the solutions are included"
     );
 }
+
+/// `kata` on the real course with a state folder of its own, so the learner
+/// state of whoever runs the tests does not leak into the output.
+fn kata_fresh(state: &tempfile::TempDir) -> Command {
+    let mut cmd = kata();
+    cmd.env("KATA_STATE_DIR", state.path());
+    cmd
+}
+
+// The book's introduction shows this output (book/src/introduction.md).
+#[test]
+fn a_fresh_course_lists_every_exercise_as_not_started() {
+    let state = tempfile::tempdir().unwrap();
+    let output = kata_fresh(&state)
+        .arg("list")
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    insta::assert_snapshot!(String::from_utf8(output).unwrap());
+}
+
+// The book's introduction shows this output (book/src/introduction.md).
+#[test]
+fn checking_a_stub_shows_its_todo_and_where_to_go() {
+    let state = tempfile::tempdir().unwrap();
+    let output = kata_fresh(&state)
+        .args(["check", "traits/server"])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(output).unwrap();
+    insta::assert_snapshot!(text);
+}

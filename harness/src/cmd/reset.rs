@@ -61,7 +61,7 @@ pub fn reset(course: &Course, scope: &[(&Lesson, &Exercise)], yes: bool) -> Resu
         println!("Nothing was changed.");
         return Ok(false);
     }
-    let backups = course.root.join(".kata").join("backup");
+    let backups = course.state_dir().join("backup");
     let mut store = Store::open(course);
     for (lesson, exercise, path, current, stub) in plan {
         let backup = backups.join(format!(

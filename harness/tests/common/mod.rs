@@ -182,23 +182,6 @@ pub fn nanos() -> u32 {
         .unwrap_or(0)
 }
 
-/// `thread 'x' (1234) panicked` -> `thread 'x' panicked`: newer Rust prints
-/// thread ids, which differ between runs.
-pub fn without_thread_ids(text: &str) -> String {
-    text.lines()
-        .map(
-            |line| match (line.find("' ("), line.find(") panicked at")) {
-                (Some(open), Some(close)) if open < close => {
-                    format!("{}'{}", &line[..open], &line[close + 1..])
-                }
-                _ => line.to_string(),
-            },
-        )
-        .collect::<Vec<_>>()
-        .join("\n")
-        + "\n"
-}
-
 fn copy_tree(from: &Path, to: &Path) {
     fs::create_dir_all(to).expect("create folder");
     for entry in fs::read_dir(from).expect("read fixture") {
