@@ -8,29 +8,20 @@ mod common;
 use std::fs;
 use std::time::Duration;
 
-use common::{Fixture, kata_with};
+use common::{Fixture, kata_with, stdout_of};
 use predicates::prelude::*;
 use predicates::str::contains;
 
 #[test]
 fn list_shows_every_exercise_as_not_started() {
     let fx = Fixture::new();
-    let output = fx.kata().assert().success().get_output().stdout.clone();
-    insta::assert_snapshot!(String::from_utf8(output).unwrap());
+    insta::assert_snapshot!(stdout_of(&mut fx.kata(), 0));
 }
 
 #[test]
 fn a_stub_fails_with_its_todo_message_and_exit_1() {
     let fx = Fixture::new();
-    let output = fx
-        .kata()
-        .args(["check", "alpha/fail"])
-        .assert()
-        .code(1)
-        .get_output()
-        .stdout
-        .clone();
-    insta::assert_snapshot!(String::from_utf8(output).unwrap());
+    insta::assert_snapshot!(stdout_of(fx.kata().args(["check", "alpha/fail"]), 1));
 }
 
 #[test]
@@ -47,15 +38,8 @@ fn the_reference_solution_passes() {
 fn a_passing_exercise_is_recorded_as_done() {
     let fx = Fixture::new();
     fx.kata().args(["check", "alpha/pass"]).assert().success();
-    let json = fx
-        .kata()
-        .args(["list", "--json"])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let listing: serde_json::Value = serde_json::from_slice(&json).unwrap();
+    let json = stdout_of(fx.kata().args(["list", "--json"]), 0);
+    let listing: serde_json::Value = serde_json::from_str(&json).unwrap();
     assert_eq!(listing["done"], 1);
     assert_eq!(listing["total"], 4);
     assert_eq!(listing["next"], "alpha/fail");
@@ -140,15 +124,7 @@ fn hints_come_one_more_at_each_call() {
 #[test]
 fn diff_shows_the_learner_file_against_the_solution() {
     let fx = Fixture::new();
-    let output = fx
-        .kata()
-        .args(["diff", "alpha"])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    insta::assert_snapshot!(String::from_utf8(output).unwrap());
+    insta::assert_snapshot!(stdout_of(fx.kata().args(["diff", "alpha"]), 0));
 }
 
 #[test]
@@ -255,17 +231,11 @@ fn reset_restores_the_stub_from_git_and_keeps_a_backup() {
 #[test]
 fn verify_reports_every_breach_in_a_table() {
     let fx = Fixture::new();
-    let output = fx
-        .kata()
+    let mut verify = fx.kata();
+    verify
         .args(["verify", "--timeout", "5"])
-        .env("FIXTURE_SLEEP", "5")
-        .assert()
-        .code(1)
-        .get_output()
-        .stdout
-        .clone();
-    let text = String::from_utf8(output).unwrap();
-    insta::assert_snapshot!(text);
+        .env("FIXTURE_SLEEP", "5");
+    insta::assert_snapshot!(stdout_of(&mut verify, 1));
 }
 
 #[test]

@@ -2,11 +2,14 @@
 //! contract of every lesson, and the book builds with its listings included.
 //! This is what `cargo test` at the root runs besides the harness's own tests.
 
+mod common;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use assert_cmd::Command;
+use common::{kata_bin, stdout_of};
 use predicates::str::contains;
 
 fn course_root() -> PathBuf {
@@ -19,11 +22,9 @@ fn course_root() -> PathBuf {
 /// `kata` on the real course, with its own target folder (the one cargo uses
 /// for everything else), so lesson dependencies are built once.
 fn kata() -> Command {
-    let mut cmd = Command::new(assert_cmd::cargo::cargo_bin!("kata"));
+    let mut cmd = kata_bin();
     cmd.arg("--root")
         .arg(course_root())
-        .env("NO_COLOR", "1")
-        .env_remove("KATA_ROOT")
         .timeout(Duration::from_secs(3600));
     cmd
 }
@@ -73,27 +74,15 @@ fn kata_fresh(state: &tempfile::TempDir) -> Command {
 #[test]
 fn a_fresh_course_lists_every_exercise_as_not_started() {
     let state = tempfile::tempdir().unwrap();
-    let output = kata_fresh(&state)
-        .arg("list")
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    insta::assert_snapshot!(String::from_utf8(output).unwrap());
+    insta::assert_snapshot!(stdout_of(kata_fresh(&state).arg("list"), 0));
 }
 
 // The book's introduction shows this output (book/src/introduction.md).
 #[test]
 fn checking_a_stub_shows_its_todo_and_where_to_go() {
     let state = tempfile::tempdir().unwrap();
-    let output = kata_fresh(&state)
-        .args(["check", "traits/server"])
-        .assert()
-        .code(1)
-        .get_output()
-        .stdout
-        .clone();
-    let text = String::from_utf8(output).unwrap();
-    insta::assert_snapshot!(text);
+    insta::assert_snapshot!(stdout_of(
+        kata_fresh(&state).args(["check", "traits/server"]),
+        1
+    ));
 }

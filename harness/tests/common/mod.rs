@@ -14,20 +14,33 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use assert_cmd::Command;
 
-/// The `kata` binary, with colour off and `--root` set when given. Builds of
-/// fixture courses share one target folder, so their dependencies (none) and
-/// the toolchain's work are not repeated per test.
-pub fn kata_with(root: Option<&Path>) -> Command {
+/// The `kata` binary with colour off and no course chosen by the environment.
+pub fn kata_bin() -> Command {
     let mut cmd = Command::new(assert_cmd::cargo::cargo_bin!("kata"));
     cmd.env("NO_COLOR", "1")
         .env_remove("KATA_ROOT")
-        .env_remove("CLICOLOR_FORCE")
-        .env("CARGO_TARGET_DIR", fixture_target())
+        .env_remove("KATA_STATE_DIR")
+        .env_remove("CLICOLOR_FORCE");
+    cmd
+}
+
+/// `kata` for a fixture course (`--root` when given). Builds of fixture
+/// courses share one target folder, so the toolchain's work is not repeated
+/// per test.
+pub fn kata_with(root: Option<&Path>) -> Command {
+    let mut cmd = kata_bin();
+    cmd.env("CARGO_TARGET_DIR", fixture_target())
         .timeout(Duration::from_secs(600));
     if let Some(root) = root {
         cmd.arg("--root").arg(root);
     }
     cmd
+}
+
+/// Runs `cmd`, asserts its exit code, and returns its stdout as text.
+pub fn stdout_of(cmd: &mut Command, code: i32) -> String {
+    let output = cmd.assert().code(code).get_output().stdout.clone();
+    String::from_utf8(output).expect("kata prints UTF-8")
 }
 
 pub fn fixture_target() -> PathBuf {
