@@ -31,7 +31,7 @@ fn the_reference_solution_passes() {
         .args(["check", "alpha", "--solution"])
         .assert()
         .success()
-        .stdout(contains("alpha (reference solution): 4/4 tests pass"));
+        .stdout(contains("alpha (reference solution): 5/5 tests pass"));
 }
 
 #[test]
@@ -41,7 +41,7 @@ fn a_passing_exercise_is_recorded_as_done() {
     let json = stdout_of(fx.kata().args(["list", "--json"]), 0);
     let listing: serde_json::Value = serde_json::from_str(&json).unwrap();
     assert_eq!(listing["done"], 1);
-    assert_eq!(listing["total"], 4);
+    assert_eq!(listing["total"], 5);
     assert_eq!(listing["next"], "alpha/fail");
     assert_eq!(listing["lessons"][0]["exercises"][0]["state"], "done");
     assert_eq!(
@@ -137,7 +137,7 @@ fn a_corrupt_progress_file_is_set_aside_and_rebuilt() {
         .assert()
         .success()
         .stderr(contains("could not be used"))
-        .stdout(contains("Progress: 0/4 exercises done"));
+        .stdout(contains("Progress: 0/5 exercises done"));
     let kept: Vec<_> = fs::read_dir(&dir)
         .unwrap()
         .map(|e| e.unwrap().file_name().into_string().unwrap())
@@ -149,7 +149,7 @@ fn a_corrupt_progress_file_is_set_aside_and_rebuilt() {
     fx.kata()
         .assert()
         .success()
-        .stdout(contains("Progress: 1/4"));
+        .stdout(contains("Progress: 1/5"));
 }
 
 #[test]
@@ -166,7 +166,7 @@ fn progress_survives_a_lesson_being_removed() {
     fx.kata()
         .assert()
         .success()
-        .stdout(contains("Progress: 1/3 exercises done"));
+        .stdout(contains("Progress: 1/4 exercises done"));
 }
 
 #[test]
@@ -182,7 +182,7 @@ fn edited_tests_do_not_count() {
     fx.kata()
         .assert()
         .success()
-        .stdout(contains("Progress: 0/4 exercises done"));
+        .stdout(contains("Progress: 0/5 exercises done"));
 }
 
 #[test]
@@ -262,4 +262,17 @@ fn watch_checks_again_on_save_and_ctrl_c_leaves_nothing_behind() {
     watch.expect_line("alpha/pass: 1/1 tests pass", Duration::from_secs(240));
     let status = watch.interrupt(Duration::from_secs(30));
     assert_eq!(status.code(), Some(130));
+}
+
+#[test]
+fn a_test_that_aborts_the_binary_is_reported() {
+    let fx = Fixture::new();
+    fx.kata()
+        .args(["check", "alpha/crash"])
+        .assert()
+        .code(1)
+        .stdout(contains(
+            "the test binary was killed by signal 6 (SIGABRT) while running crash::sevens",
+        ))
+        .stdout(contains("crash::sevens (did not finish)"));
 }
