@@ -120,6 +120,8 @@ pub fn build(course: &Course, lesson: &Lesson, variant: Variant) -> Result<Build
 /// The result of running (part of) a lesson's test binary.
 #[derive(Debug)]
 pub struct TestRun {
+    /// The test binary.
+    pub exe: PathBuf,
     /// The tests selected to run, from `--list`.
     pub selected: Vec<String>,
     pub run: Run,
@@ -164,8 +166,8 @@ pub enum Selection<'a> {
     All,
     /// Tests whose names start with this (`server::` for one exercise).
     Prefix(&'a str),
-    /// Exactly this one test.
-    Exact(&'a str),
+    /// Exactly these tests.
+    Exact(&'a [String]),
 }
 
 /// The names of the tests in `exe` (`TESTBIN --list`), which runs no test.
@@ -196,7 +198,7 @@ pub fn run_tests(
         .filter(|name| match selection {
             Selection::All => true,
             Selection::Prefix(p) => name.starts_with(p),
-            Selection::Exact(n) => name == n,
+            Selection::Exact(names) => names.contains(name),
         })
         .collect();
 
@@ -206,8 +208,8 @@ pub fn run_tests(
         Selection::Prefix(p) => {
             command.arg(p);
         }
-        Selection::Exact(n) => {
-            command.args([n, "--exact"]);
+        Selection::Exact(names) => {
+            command.args(names).arg("--exact");
         }
     }
     command.args(["--test-threads=1", "--color", "never"]);
@@ -217,6 +219,7 @@ pub fn run_tests(
     let finished = finished?;
     let run = libtest::parse_run(&finished.stdout);
     Ok(TestRun {
+        exe: exe.to_path_buf(),
         selected,
         run,
         process: finished,

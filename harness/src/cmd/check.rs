@@ -79,6 +79,7 @@ pub fn check(
     }
     let prefix = target.exercise.map(|e| format!("{}::", e.id));
     let outcome = run_lesson(course, lesson, variant, prefix.as_deref(), timeout)?;
+
     let heading = match variant {
         Variant::Learner => target.label(),
         Variant::Solution => format!("{} (reference solution)", target.label()),
@@ -89,7 +90,7 @@ pub fn check(
         println!("{} {warning}", paint(WARN, "warning:"));
     }
 
-    let passed = match &outcome {
+    let passed = match outcome {
         LessonRun::DidNotCompile(errors) => {
             println!("{} {heading} does not compile", paint(BAD, "✗"));
             for error in errors.iter().take(2) {
@@ -107,9 +108,10 @@ pub fn check(
             }
             false
         }
-        LessonRun::Ran(run) => {
-            let tally = tally(run);
-            print_verdict(course, target, &heading, run, &tally, variant);
+        LessonRun::Ran(mut run) => {
+            recover_lost_messages(course, lesson, &mut run, timeout)?;
+            let tally = tally(&run);
+            print_verdict(course, target, &heading, &run, &tally, variant);
             if !solution {
                 record(&mut store, course, target, &tally)?;
             }
@@ -117,6 +119,46 @@ pub fn check(
         }
     };
     Ok(passed)
+}
+
+/// A run cut short by a time-out or a crash loses the messages of the tests
+/// that failed before it (libtest prints them at the end). Runs those tests
+/// again, on their own and quickly, to get their messages back.
+fn recover_lost_messages(
+    course: &Course,
+    lesson: &Lesson,
+    run: &mut TestRun,
+    limit: Duration,
+) -> Result<()> {
+    if run.abnormal_end().is_none() {
+        return Ok(());
+    }
+    let lost: Vec<String> = run
+        .run
+        .results
+        .iter()
+        .filter(|r| matches!(&r.outcome, Outcome::Failed(f) if f.message.is_empty()))
+        .map(|r| r.name.clone())
+        .collect();
+    if lost.is_empty() {
+        return Ok(());
+    }
+    let again = runner::run_tests(
+        &course.lesson_dir(lesson),
+        &run.exe,
+        Selection::Exact(&lost),
+        limit,
+    )?;
+    for found in again.run.results {
+        if let (Outcome::Failed(failure), Some(result)) = (
+            &found.outcome,
+            run.run.results.iter_mut().find(|r| r.name == found.name),
+        ) && !failure.message.is_empty()
+        {
+            result.outcome = found.outcome.clone();
+        }
+    }
+    Ok(())
 }
 
 /// Passed and total tests of one exercise.
@@ -242,15 +284,13 @@ fn print_verdict(
     }
 
     // Where to go next.
-    let focus = first_failure
-        .map(|(name, _)| exercise_of(name).to_string())
-        .or_else(|| {
-            run.run
-                .unfinished
-                .as_deref()
-                .map(|n| exercise_of(n).to_string())
-        })
-        .and_then(|id| target.lesson.exercise(&id));
+    // A hang is where to look first; then the first failure.
+    let focus = run
+        .run
+        .unfinished
+        .as_deref()
+        .or(first_failure.map(|(name, _)| name))
+        .and_then(|name| target.lesson.exercise(exercise_of(name)));
     if let Some(exercise) = focus {
         let file = match variant {
             Variant::Learner => course.stub_path(target.lesson, exercise),

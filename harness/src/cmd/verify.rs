@@ -121,7 +121,9 @@ fn run_each(course: &Course, lesson: &Lesson, variant: Variant, limit: Duration)
     let mut verdicts = BTreeMap::new();
     for name in names {
         bar.set_message(name.clone());
-        let run = runner::run_tests(&dir, &exe, Selection::Exact(&name), limit)?;
+        let one = [name];
+        let run = runner::run_tests(&dir, &exe, Selection::Exact(&one), limit)?;
+        let [name] = one;
         let verdict = match (run.abnormal_end(), run.run.results.first()) {
             (Some(why), _) => Verdict::Abnormal(why),
             (None, Some(result)) => Verdict::Ended(result.outcome.clone()),
