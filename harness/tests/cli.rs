@@ -276,3 +276,24 @@ fn a_test_that_aborts_the_binary_is_reported() {
         ))
         .stdout(contains("crash::sevens (did not finish)"));
 }
+
+#[test]
+fn ctrl_c_during_a_hanging_check_kills_everything_it_started() {
+    let fx = Fixture::new();
+    let marker = format!("{}.{}", 5000 + std::process::id() % 1000, common::nanos());
+    let watch = fx.spawn_kata_with_env(
+        &["watch", "alpha/hang", "--timeout", "600"],
+        &[("FIXTURE_SLEEP", marker.as_str())],
+    );
+    // The hanging test has started once its child is there.
+    let needle = format!("sleep {marker}");
+    common::wait_for(Duration::from_secs(300), "the hanging test's child", || {
+        common::process_running(&needle)
+    });
+    let status = watch.interrupt(Duration::from_secs(30));
+    assert_eq!(status.code(), Some(130));
+    assert!(
+        !common::process_running(&needle),
+        "Ctrl-C left the hanging test's child running"
+    );
+}

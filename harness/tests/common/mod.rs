@@ -95,10 +95,16 @@ impl Fixture {
 
     /// Starts `kata ARGS` in the background, its stdout read line by line.
     pub fn spawn_kata(&self, args: &[&str]) -> Running {
+        self.spawn_kata_with_env(args, &[])
+    }
+
+    /// [`Fixture::spawn_kata`] with extra environment variables.
+    pub fn spawn_kata_with_env(&self, args: &[&str], env: &[(&str, &str)]) -> Running {
         let mut child = StdCommand::new(assert_cmd::cargo::cargo_bin!("kata"))
             .arg("--root")
             .arg(&self.root)
             .args(args)
+            .envs(env.iter().copied())
             .env("NO_COLOR", "1")
             .env("CARGO_TARGET_DIR", fixture_target())
             .stdin(Stdio::null())
@@ -186,6 +192,19 @@ pub fn process_running(needle: &str) -> bool {
     String::from_utf8_lossy(&out.stdout)
         .lines()
         .any(|l| l.contains(needle))
+}
+
+/// Polls `condition` until it holds; panics after `limit`. For conditions on
+/// the outside world (a process appearing) that nothing can signal.
+pub fn wait_for(limit: Duration, what: &str, mut condition: impl FnMut() -> bool) {
+    let deadline = Instant::now() + limit;
+    while !condition() {
+        assert!(
+            Instant::now() < deadline,
+            "{what}: not seen within {limit:?}"
+        );
+        thread::sleep(Duration::from_millis(50));
+    }
 }
 
 pub fn nanos() -> u32 {
