@@ -54,7 +54,7 @@ fn a_passing_exercise_is_recorded_as_done() {
 fn a_hanging_test_is_killed_with_everything_it_started() {
     let fx = Fixture::new();
     // The hanging stub starts `sleep <this>` before it loops: a marker to look for.
-    let marker = format!("{}.{}", 4000 + std::process::id() % 1000, common::nanos());
+    let marker = format!("4000.{}", testkit::unique_marker());
     let started = std::time::Instant::now();
     fx.kata()
         .args(["check", "alpha/hang", "--timeout", "3"])
@@ -66,7 +66,7 @@ fn a_hanging_test_is_killed_with_everything_it_started() {
         .stdout(contains("hang::answers (did not finish)"));
     assert!(started.elapsed() < Duration::from_secs(300));
     assert!(
-        !common::process_running(&format!("sleep {marker}")),
+        !testkit::process_running(&format!("sleep {marker}")),
         "the child of the hanging test is still running"
     );
 }
@@ -280,20 +280,20 @@ fn a_test_that_aborts_the_binary_is_reported() {
 #[test]
 fn ctrl_c_during_a_hanging_check_kills_everything_it_started() {
     let fx = Fixture::new();
-    let marker = format!("{}.{}", 5000 + std::process::id() % 1000, common::nanos());
+    let marker = format!("5000.{}", testkit::unique_marker());
     let watch = fx.spawn_kata_with_env(
         &["watch", "alpha/hang", "--timeout", "600"],
         &[("FIXTURE_SLEEP", marker.as_str())],
     );
     // The hanging test has started once its child is there.
     let needle = format!("sleep {marker}");
-    common::wait_for(Duration::from_secs(300), "the hanging test's child", || {
-        common::process_running(&needle)
+    testkit::wait_for(Duration::from_secs(300), "the hanging test's child", || {
+        testkit::process_running(&needle)
     });
     let status = watch.interrupt(Duration::from_secs(30));
     assert_eq!(status.code(), Some(130));
     assert!(
-        !common::process_running(&needle),
+        !testkit::process_running(&needle),
         "Ctrl-C left the hanging test's child running"
     );
 }

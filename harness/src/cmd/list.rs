@@ -92,6 +92,13 @@ pub fn list(course: &Course, json: bool) -> Result<()> {
         );
         return Ok(());
     }
+    // Columns as wide as the longest id and title of the whole course.
+    let exercises = || listing.lessons.iter().flat_map(|l| &l.exercises);
+    let id_width = exercises().map(|e| e.id.chars().count()).max().unwrap_or(0);
+    let title_width = exercises()
+        .map(|e| e.title.chars().count())
+        .max()
+        .unwrap_or(0);
     for (number, lesson) in listing.lessons.iter().enumerate() {
         let finished = lesson
             .exercises
@@ -116,7 +123,7 @@ pub fn list(course: &Course, json: bool) -> Result<()> {
                 _ => String::new(),
             };
             println!(
-                "   {} {:<14} {:<40} {}",
+                "   {} {:<id_width$}  {:<title_width$}  {}",
                 paint(style, mark),
                 exercise.id,
                 exercise.title,

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command as StdCommand, ExitStatus, Stdio};
 use std::sync::mpsc;
 use std::thread;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
 use assert_cmd::Command;
 
@@ -181,37 +181,6 @@ impl Drop for Running {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
-}
-
-/// Whether any process's command line contains `needle` (`ps`, Linux and macOS).
-pub fn process_running(needle: &str) -> bool {
-    let out = StdCommand::new("ps")
-        .args(["-eo", "args"])
-        .output()
-        .expect("ps runs");
-    String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .any(|l| l.contains(needle))
-}
-
-/// Polls `condition` until it holds; panics after `limit`. For conditions on
-/// the outside world (a process appearing) that nothing can signal.
-pub fn wait_for(limit: Duration, what: &str, mut condition: impl FnMut() -> bool) {
-    let deadline = Instant::now() + limit;
-    while !condition() {
-        assert!(
-            Instant::now() < deadline,
-            "{what}: not seen within {limit:?}"
-        );
-        thread::sleep(Duration::from_millis(50));
-    }
-}
-
-pub fn nanos() -> u32 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.subsec_nanos())
-        .unwrap_or(0)
 }
 
 fn copy_tree(from: &Path, to: &Path) {

@@ -1,0 +1,178 @@
+//! `childproc`: a TEST FIXTURE, not an exercise. The lesson's tests run it
+//! as a child process that behaves in one precise, known way; it is the same
+//! program whether the tests run against the stubs or the solutions.
+//!
+//! ```text
+//! childproc exit CODE            exit with CODE
+//! childproc signal ABRT|KILL|TERM
+//!                                die by that signal (ABRT through abort(),
+//!                                KILL and TERM sent to itself with `kill`)
+//! childproc spew BYTES           write BYTES bytes to stdout AND BYTES to
+//!                                stderr, in 4 KiB turns, as 64-byte lines
+//!                                ("ooo…\n" and "eee…\n"), then exit 0
+//! childproc echo                 copy each line of stdin to stdout at once
+//!                                (flushed), until stdin ends
+//! childproc slot DIR             (the parallel limit) create DIR/live/PID and
+//!                                DIR/held/PID, wait until DIR/go exists,
+//!                                remove DIR/live/PID and print `peak N`: the
+//!                                most files seen in DIR/live while alive
+//! childproc relay WAIT MARK TEXT wait until the file WAIT exists, print TEXT,
+//!                                create the file MARK ("-": no file to wait
+//!                                for, or to create)
+//! ```
+//!
+//! Every wait is bounded (20 s): a fixture that is never released exits
+//! with 3 and says why, instead of hanging a test run forever.
+
+use std::fs;
+use std::io::{self, BufRead, Write};
+use std::path::Path;
+use std::process::{Command, ExitCode};
+use std::thread;
+use std::time::{Duration, Instant};
+
+const WAIT_LIMIT: Duration = Duration::from_secs(20);
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    match args[..] {
+        ["exit", code] => match code.parse::<u8>() {
+            Ok(code) => ExitCode::from(code),
+            Err(_) => usage(&format!("not an exit code: {code}")),
+        },
+        ["signal", name] => die_by(name),
+        ["spew", bytes] => match bytes.parse::<usize>() {
+            Ok(bytes) => spew(bytes),
+            Err(_) => usage(&format!("not a byte count: {bytes}")),
+        },
+        ["echo"] => echo(),
+        ["slot", dir] => slot(Path::new(dir)),
+        ["relay", wait, mark, text] => relay(wait, mark, text),
+        _ => usage(&format!("unknown arguments {args:?}")),
+    }
+}
+
+fn usage(problem: &str) -> ExitCode {
+    eprintln!("childproc: {problem} (see the doc comment of src/bin/childproc.rs)");
+    ExitCode::from(64)
+}
+
+fn die_by(name: &str) -> ExitCode {
+    match name {
+        "ABRT" => std::process::abort(),
+        "KILL" | "TERM" => {
+            let pid = std::process::id().to_string();
+            if let Err(e) = Command::new("kill").args(["-s", name, &pid]).status() {
+                eprintln!("childproc: cannot run kill: {e}");
+                return ExitCode::from(3);
+            }
+            // The signal may take a moment to land; it ends this loop.
+            let start = Instant::now();
+            while start.elapsed() < WAIT_LIMIT {
+                thread::sleep(Duration::from_millis(10));
+            }
+            eprintln!("childproc: SIG{name} did not arrive");
+            ExitCode::from(3)
+        }
+        _ => usage(&format!("unknown signal {name}")),
+    }
+}
+
+fn spew(bytes: usize) -> ExitCode {
+    let line = |c: u8| {
+        let mut l = vec![c; 63];
+        l.push(b'\n');
+        l
+    };
+    let out_pattern: Vec<u8> = line(b'o').repeat(64); // 4 KiB
+    let err_pattern: Vec<u8> = line(b'e').repeat(64);
+    let mut stdout = io::stdout().lock();
+    let mut stderr = io::stderr().lock();
+    let mut left = bytes;
+    while left > 0 {
+        let n = left.min(out_pattern.len());
+        // Alternate: a parent that reads one stream to its end before the
+        // other leaves this process blocked on the other one.
+        if stdout.write_all(&out_pattern[..n]).is_err()
+            || stderr.write_all(&err_pattern[..n]).is_err()
+        {
+            return ExitCode::from(3);
+        }
+        left -= n;
+    }
+    let _ = stdout.flush();
+    ExitCode::SUCCESS
+}
+
+fn echo() -> ExitCode {
+    let mut stdout = io::stdout().lock();
+    for line in io::stdin().lock().lines() {
+        let Ok(line) = line else {
+            return ExitCode::from(3);
+        };
+        if writeln!(stdout, "{line}")
+            .and_then(|()| stdout.flush())
+            .is_err()
+        {
+            return ExitCode::from(3);
+        }
+    }
+    ExitCode::SUCCESS
+}
+
+/// Waits (bounded) until `path` exists.
+fn wait_for(path: &Path) -> bool {
+    let start = Instant::now();
+    while !path.exists() {
+        if start.elapsed() > WAIT_LIMIT {
+            eprintln!("childproc: {} never appeared", path.display());
+            return false;
+        }
+        thread::sleep(Duration::from_millis(2));
+    }
+    true
+}
+
+fn count(dir: &Path) -> usize {
+    fs::read_dir(dir).map(|d| d.count()).unwrap_or(0)
+}
+
+fn slot(dir: &Path) -> ExitCode {
+    let pid = std::process::id().to_string();
+    let live = dir.join("live");
+    let held = dir.join("held");
+    let me = live.join(&pid);
+    if fs::create_dir_all(&live).is_err()
+        || fs::create_dir_all(&held).is_err()
+        || fs::write(&me, "").is_err()
+    {
+        eprintln!("childproc: cannot write in {}", dir.display());
+        return ExitCode::from(3);
+    }
+    // Counted when our own file exists, and again once released: a runner
+    // that started more than its limit shows it in one of the two counts.
+    let mut peak = count(&live);
+    let _ = fs::write(held.join(&pid), "");
+    let released = wait_for(&dir.join("go"));
+    peak = peak.max(count(&live));
+    let _ = fs::remove_file(&me);
+    println!("peak {peak}");
+    if released {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(3)
+    }
+}
+
+fn relay(wait: &str, mark: &str, text: &str) -> ExitCode {
+    if wait != "-" && !wait_for(Path::new(wait)) {
+        return ExitCode::from(3);
+    }
+    println!("{text}");
+    if mark != "-" && fs::write(mark, "").is_err() {
+        eprintln!("childproc: cannot create {mark}");
+        return ExitCode::from(3);
+    }
+    ExitCode::SUCCESS
+}

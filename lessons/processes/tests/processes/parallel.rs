@@ -1,0 +1,202 @@
+//! Exercise 6: many commands, at most `max` at once, one exit code.
+
+use std::io;
+use std::path::Path;
+use std::thread;
+use std::time::Duration;
+
+use processes::parallel::{exit_code, overall_exit_code, run_parallel};
+use processes::run::{Cmd, Output, RunError};
+use testkit::{DEFAULT_LIMIT, wait_for, within};
+
+use crate::childproc;
+
+fn run_parallel_within(cmds: Vec<Cmd>, max: usize) -> Vec<Result<Output, RunError>> {
+    within(DEFAULT_LIMIT * 2, "run_parallel", move || {
+        run_parallel(&cmds, max)
+    })
+}
+
+fn ok(stdout: &str) -> Result<Output, RunError> {
+    Ok(Output {
+        stdout: stdout.to_string(),
+        stderr: String::new(),
+    })
+}
+
+fn path(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+// Wrong solution caught: results collected in the order the commands
+// finished. The first command here waits for a file that only the second
+// creates, so the second always finishes first.
+#[test]
+fn results_are_in_input_order_not_completion_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let flag = dir.path().join("second-finished");
+    let cmds = vec![
+        Cmd::new(childproc(), &["relay", path(&flag), "-", "first"]),
+        Cmd::new(childproc(), &["relay", "-", path(&flag), "second"]),
+    ];
+    assert_eq!(
+        run_parallel_within(cmds, 2),
+        vec![ok("first\n"), ok("second\n")]
+    );
+}
+
+// Wrong solutions caught: a runner that starts everything at once, or lets
+// `max + 1` run. Each `childproc slot` process registers itself in `live/`,
+// counts how many are registered (its "peak"), and holds its place until
+// the test creates `go`; the test waits until `max` of them hold a place.
+// A correct runner cannot start another before one finishes, so no peak is
+// above `max`, and the last of the first `max` sees exactly `max`.
+#[test]
+fn at_most_max_run_at_once_and_max_are_used() {
+    let dir = tempfile::tempdir().unwrap();
+    let max = 3;
+    let cmds: Vec<Cmd> = (0..7)
+        .map(|_| Cmd::new(childproc(), &["slot", path(dir.path())]))
+        .collect();
+    let runner = thread::spawn(move || run_parallel(&cmds, max));
+    let held = dir.path().join("held");
+    wait_for(DEFAULT_LIMIT, "`max` commands holding a place", || {
+        runner.is_finished() || std::fs::read_dir(&held).map(|d| d.count()).unwrap_or(0) >= max
+    });
+    if runner.is_finished() {
+        // It ended before `go`: it panicked (a `todo!`?) or ran nothing.
+        if let Err(panic) = runner.join() {
+            std::panic::resume_unwind(panic);
+        }
+        panic!("run_parallel returned before its commands could finish");
+    }
+    std::fs::write(dir.path().join("go"), "").unwrap();
+    let results = within(DEFAULT_LIMIT * 2, "run_parallel", move || {
+        runner.join().expect("run_parallel does not panic")
+    });
+    let peaks: Vec<usize> = results
+        .iter()
+        .map(|r| {
+            let out = &r.as_ref().expect("every slot succeeds").stdout;
+            out.trim()
+                .strip_prefix("peak ")
+                .and_then(|n| n.parse().ok())
+                .unwrap_or_else(|| panic!("unexpected output {out:?}"))
+        })
+        .collect();
+    assert_eq!(peaks.len(), 7);
+    let highest = peaks.iter().copied().max().unwrap();
+    assert!(
+        highest <= max,
+        "{highest} commands ran at once, with max = {max} (peaks {peaks:?})"
+    );
+    assert_eq!(highest, max, "never {max} at once (peaks {peaks:?})");
+}
+
+// Wrong solution caught: a runner whose `max` of 0 starts no worker and so
+// never runs anything (or waits forever).
+#[test]
+fn max_zero_counts_as_one_and_no_commands_is_fine() {
+    assert_eq!(
+        run_parallel_within(vec![Cmd::new("printf", &["a"])], 0),
+        vec![ok("a")]
+    );
+    assert_eq!(run_parallel_within(vec![], 4), vec![]);
+}
+
+// Wrong solution caught: one failure aborting the batch (the `?` habit).
+#[test]
+fn each_command_has_its_own_result() {
+    let results = run_parallel_within(
+        vec![
+            Cmd::new("printf", &["web-1 ok"]),
+            Cmd::new("sh", &["-c", "echo down >&2; exit 3"]),
+            Cmd::new("no-such-healthcheck", &[]),
+            Cmd::new("printf", &["web-3 ok"]),
+        ],
+        2,
+    );
+    assert_eq!(results.len(), 4);
+    assert_eq!(results[0], ok("web-1 ok"));
+    assert!(
+        matches!(results[1], Err(RunError::Failed { code: 3, .. })),
+        "{:?}",
+        results[1]
+    );
+    assert!(
+        matches!(results[2], Err(RunError::NotFound { .. })),
+        "{:?}",
+        results[2]
+    );
+    assert_eq!(results[3], ok("web-3 ok"));
+}
+
+// Wrong solution caught: a killed process counted as exit code 0 or 1
+// instead of 128 + its signal, as the shell reports it.
+#[test]
+fn each_result_has_the_exit_code_a_shell_would_give() {
+    let err = |e: RunError| -> Result<Output, RunError> { Err(e) };
+    let program = || "x".to_string();
+    assert_eq!(exit_code(&ok("")), 0);
+    assert_eq!(
+        exit_code(&err(RunError::Failed {
+            program: program(),
+            code: 3,
+            stderr: String::new()
+        })),
+        3
+    );
+    assert_eq!(
+        exit_code(&err(RunError::Killed {
+            program: program(),
+            signal: 9,
+            stderr: String::new()
+        })),
+        137
+    );
+    assert_eq!(
+        exit_code(&err(RunError::NotFound { program: program() })),
+        127
+    );
+    assert_eq!(
+        exit_code(&err(RunError::NotExecutable { program: program() })),
+        126
+    );
+    assert_eq!(
+        exit_code(&err(RunError::TimedOut {
+            program: program(),
+            limit: Duration::from_secs(5),
+            stdout: String::new(),
+            stderr: String::new()
+        })),
+        124
+    );
+    assert_eq!(
+        exit_code(&err(RunError::Io {
+            program: program(),
+            kind: io::ErrorKind::Other,
+            message: "broken".to_string()
+        })),
+        1
+    );
+}
+
+// Wrong solutions caught: the last failure's code, the highest code, or
+// "1 if anything failed".
+#[test]
+fn the_overall_code_is_the_first_failure_in_input_order() {
+    let failed = |code| -> Result<Output, RunError> {
+        Err(RunError::Failed {
+            program: "check".to_string(),
+            code,
+            stderr: String::new(),
+        })
+    };
+    assert_eq!(
+        overall_exit_code(&[ok("a"), failed(3), ok("b"), failed(5)]),
+        3
+    );
+    assert_eq!(overall_exit_code(&[failed(2), failed(9)]), 2);
+    assert_eq!(overall_exit_code(&[ok("a"), ok("b")]), 0);
+    assert_eq!(overall_exit_code(&[]), 0);
+}
