@@ -63,6 +63,17 @@ pub fn wait_for(limit: Duration, what: &str, mut condition: impl FnMut() -> bool
     }
 }
 
+/// The CPU time the calling thread has used so far (Linux and macOS:
+/// `CLOCK_THREAD_CPUTIME_ID`). The difference around a blocking call tells
+/// a thread that slept (almost nothing) from one that spun (about the whole
+/// wait), which no wall-clock measurement can.
+pub fn thread_cpu_time() -> Duration {
+    use nix::time::{ClockId, clock_gettime};
+    let now = clock_gettime(ClockId::CLOCK_THREAD_CPUTIME_ID)
+        .expect("the thread CPU clock exists on Linux and macOS");
+    Duration::from(now)
+}
+
 /// Whether a live process has `needle` in its command line, as
 /// `ps -A -o args=` shows it. Give the process a marker no other process
 /// has, e.g. `sleep 60.<pid><nanos>` (see [`unique_marker`]). A zombie does
@@ -97,6 +108,31 @@ pub fn unique_marker() -> String {
     )
 }
 
+/// How often the calling thread has blocked (on a lock, a condition
+/// variable, a `sleep`, a read) and been woken again so far: its voluntary
+/// context switches. Linux only (`/proc/thread-self/status`); `None`
+/// elsewhere.
+///
+/// For tests that must tell a thread that *waits* from one that *polls*
+/// (a loop around a check with a short `sleep`): read it on the waiting
+/// thread before and after the wait. A waiter is woken a few times; a
+/// poller at every turn of its loop. A poller without a sleep shows in
+/// [`thread_cpu_time`] instead.
+pub fn thread_wakeups() -> Option<u64> {
+    #[cfg(target_os = "linux")]
+    {
+        std::fs::read_to_string("/proc/thread-self/status")
+            .ok()?
+            .lines()
+            .find_map(|line| line.strip_prefix("voluntary_ctxt_switches:"))
+            .and_then(|count| count.trim().parse().ok())
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        None
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -113,6 +149,20 @@ mod tests {
         sleeper.kill().expect("kill sleep");
         sleeper.wait().expect("reap sleep");
         assert!(!process_running(&marker));
+    }
+
+    #[test]
+    fn thread_cpu_time_counts_work_not_sleep() {
+        let start = thread_cpu_time();
+        thread::sleep(Duration::from_millis(200));
+        let slept = thread_cpu_time() - start;
+        assert!(slept < Duration::from_millis(50), "asleep, used {slept:?}");
+        let start = thread_cpu_time();
+        let spin_until = std::time::Instant::now() + Duration::from_millis(100);
+        while std::time::Instant::now() < spin_until {
+            std::hint::spin_loop();
+        }
+        assert!(thread_cpu_time() - start > Duration::from_millis(10));
     }
 
     #[test]
@@ -139,5 +189,22 @@ mod tests {
         within(DEFAULT_LIMIT, "panics", || -> () {
             panic!("the original message")
         });
+    }
+
+    #[test]
+    fn thread_wakeups_counts_each_sleep() {
+        // On a thread of its own, so that nothing else runs on it.
+        thread::spawn(|| {
+            let Some(start) = thread_wakeups() else {
+                return; // not Linux: nothing to count with
+            };
+            for _ in 0..20 {
+                thread::sleep(Duration::from_millis(1));
+            }
+            let woken = thread_wakeups().unwrap() - start;
+            assert!(woken >= 20, "20 sleeps, {woken} wake-ups");
+        })
+        .join()
+        .unwrap();
     }
 }

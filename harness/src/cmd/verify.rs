@@ -372,21 +372,85 @@ pub fn include_problems(course: &Course, page: &Path, text: &str) -> Vec<String>
     problems
 }
 
-/// Lines that make a file's public API, normalised: `pub` items and `impl` headers.
+/// Lines that make a file's public API, normalised: `pub` items, and the
+/// `impl` headers of the file's public types and of foreign types (a
+/// private helper type's `impl` is the file's own business).
 fn public_api(path: &Path) -> BTreeSet<String> {
     let text = fs::read_to_string(path).unwrap_or_default();
+    let private_types: BTreeSet<&str> = text
+        .lines()
+        .filter_map(|line| {
+            let rest = line
+                .strip_prefix("struct ")
+                .or_else(|| line.strip_prefix("enum "))?;
+            Some(type_name(rest))
+        })
+        .collect();
     let mut api = BTreeSet::new();
     for line in text.lines() {
         let line = line.trim();
-        if line.starts_with("pub ") || line.starts_with("impl") {
-            let head = line.split('{').next().unwrap_or(line).trim_end();
-            let head = head.trim_end_matches(';').trim_end();
-            // `mut` on a parameter is the body's business, not the API's.
-            let head = head.replace("(mut ", "(").replace(", mut ", ", ");
-            api.insert(head);
+        let is_impl = line.starts_with("impl");
+        if !line.starts_with("pub ") && !is_impl {
+            continue;
         }
+        if is_impl && private_types.contains(impl_self_type(line)) {
+            continue;
+        }
+        let head = line.split('{').next().unwrap_or(line).trim_end();
+        let head = head.trim_end_matches(';').trim_end();
+        // `mut` on a parameter is the body's business, not the API's.
+        let head = head.replace("(mut ", "(").replace(", mut ", ", ");
+        api.insert(head);
     }
     api
+}
+
+/// The name at the start of `text`: `State<T> {` gives `State`.
+fn type_name(text: &str) -> &str {
+    let end = text
+        .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .unwrap_or(text.len());
+    &text[..end]
+}
+
+/// The type an `impl` header is for: `impl<T> fmt::Debug for State<T> {`
+/// and `impl<T> State<T> {` both give `State`.
+fn impl_self_type(header: &str) -> &str {
+    let rest = header.strip_prefix("impl").unwrap_or(header);
+    // Skip the impl's own generics, which may nest (`impl<T: Into<U>>`).
+    let mut depth = 0;
+    let mut after_generics = rest;
+    if rest.starts_with('<') {
+        for (i, c) in rest.char_indices() {
+            match c {
+                '<' => depth += 1,
+                '>' => depth -= 1,
+                _ => {}
+            }
+            if depth == 0 {
+                after_generics = &rest[i + 1..];
+                break;
+            }
+        }
+    }
+    let target = match after_generics.find(" for ") {
+        Some(at) => &after_generics[at + 5..],
+        None => after_generics,
+    };
+    let target = target.trim_start();
+    // The last path segment: `std::fmt::Debug` -> `Debug`.
+    let name = type_name(target);
+    match target[name.len()..].strip_prefix("::") {
+        Some(_) => impl_self_type_path(target),
+        None => name,
+    }
+}
+
+fn impl_self_type_path(path: &str) -> &str {
+    let end = path
+        .find(|c: char| !(c.is_alphanumeric() || c == '_' || c == ':'))
+        .unwrap_or(path.len());
+    path[..end].rsplit("::").next().unwrap_or("")
 }
 
 fn dir_names(dir: &Path) -> Vec<String> {
@@ -411,4 +475,39 @@ fn md_files(dir: &Path) -> Vec<std::path::PathBuf> {
         .collect();
     pages.sort();
     pages
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn impl_self_type_finds_the_type_an_impl_is_for() {
+        assert_eq!(impl_self_type("impl<T> State<T> {"), "State");
+        assert_eq!(impl_self_type("impl<T> fmt::Debug for State<T> {"), "State");
+        assert_eq!(impl_self_type("impl Pattern {"), "Pattern");
+        assert_eq!(
+            impl_self_type("impl<T: Into<U>, U> Iterator for Iter<'_, T> {"),
+            "Iter"
+        );
+        assert_eq!(
+            impl_self_type("impl Error for crate::run::RunError {}"),
+            "RunError"
+        );
+    }
+
+    #[test]
+    fn private_types_impls_are_not_api() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("x.rs");
+        fs::write(
+            &file,
+            "struct Inner;\nimpl Inner {\n}\npub struct Outer;\nimpl Outer {\n    pub fn go(mut self) {}\n}\n",
+        )
+        .unwrap();
+        let api = public_api(&file);
+        assert!(api.contains("impl Outer"), "{api:?}");
+        assert!(api.contains("pub fn go(self)"), "{api:?}");
+        assert!(!api.iter().any(|l| l.contains("Inner")), "{api:?}");
+    }
 }
