@@ -10,16 +10,7 @@ use std::thread;
 use files::atomic::{write_atomic, write_atomic_with};
 use testkit::{DEFAULT_LIMIT, within};
 
-use crate::write_file;
-
-fn names_in(dir: &std::path::Path) -> Vec<String> {
-    let mut names: Vec<String> = fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
-}
+use crate::{names_in, write_file};
 
 #[test]
 fn it_creates_and_replaces_a_file() {

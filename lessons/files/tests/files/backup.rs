@@ -9,7 +9,7 @@ use files::backup::{
     BackupError, Date, backup, backup_name, list_backups, parse_backup_name, prune, restore,
 };
 
-use crate::write_file;
+use crate::{names_in, write_file};
 
 fn date(year: u16, month: u8, day: u8) -> Date {
     Date::new(year, month, day).expect("a real date")
@@ -22,15 +22,6 @@ fn sample_tree(root: &Path) -> PathBuf {
     write_file(&src, "nginx/nginx.conf", "worker_processes 4;\n");
     symlink("nginx/nginx.conf", src.join("current.conf")).unwrap();
     src
-}
-
-fn file_names(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
 }
 
 #[test]
@@ -121,7 +112,7 @@ fn backing_up_something_that_is_not_a_folder_is_refused() {
         backup(&file, &dir.path().join("b"), date(2026, 1, 1)),
         Err(BackupError::NotADirectory(file.clone()))
     );
-    assert!(!dir.path().join("b").exists() || file_names(&dir.path().join("b")).is_empty());
+    assert!(!dir.path().join("b").exists() || names_in(&dir.path().join("b")).is_empty());
 }
 
 // The system's `tar` reads what `backup` writes: the archive is a standard
@@ -238,7 +229,7 @@ fn assert_refused(entries: &[Entry<'_>], bad_entry: &str, root: &Path) {
         other => panic!("expected UnsafeEntry for {bad_entry:?}, got {other:?}"),
     }
     assert_eq!(
-        file_names(root),
+        names_in(root),
         ["hostile.tar.gz"],
         "something was written outside"
     );
@@ -359,7 +350,7 @@ fn backups_are_ordered_by_date_then_number_and_prune_keeps_the_newest() {
     assert_eq!(removed.len(), 4);
     assert_eq!(removed[0], dest.join("backup-2025-12-31.tar.gz"));
     assert_eq!(
-        file_names(dest),
+        names_in(dest),
         [
             "backup-2026-01-02-10.tar.gz",
             "backup-2026-01-10.tar.gz",

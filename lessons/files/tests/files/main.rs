@@ -24,3 +24,13 @@ pub fn write_file(dir: &Path, name: &str, content: impl AsRef<[u8]>) -> PathBuf 
     std::fs::write(&path, content).unwrap();
     path
 }
+
+/// The names in `dir`, sorted: what a test expects to find there.
+pub fn names_in(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
