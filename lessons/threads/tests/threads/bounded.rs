@@ -1,0 +1,222 @@
+//! Exercise 4: 200 servers to check, 10 at a time, results in input order.
+
+use std::io::{BufRead, BufReader, Write};
+use std::net::{TcpListener, TcpStream};
+use std::sync::Barrier;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::thread;
+use std::time::Duration;
+
+use testkit::{DEFAULT_LIMIT, within};
+use threads::bounded::{ItemPanicked, map_bounded};
+
+/// Counts the calls running at once and remembers the highest count.
+#[derive(Default)]
+struct Gauge {
+    now: AtomicUsize,
+    peak: AtomicUsize,
+}
+
+impl Gauge {
+    fn enter(&self) {
+        let now = self.now.fetch_add(1, Ordering::SeqCst) + 1;
+        self.peak.fetch_max(now, Ordering::SeqCst);
+    }
+
+    fn leave(&self) {
+        self.now.fetch_sub(1, Ordering::SeqCst);
+    }
+
+    fn peak(&self) -> usize {
+        self.peak.load(Ordering::SeqCst)
+    }
+}
+
+// Wrong solutions caught: everything at once (a thread per item with no
+// limit), `limit + 1` at once, or fewer than `limit` (an off-by-one, or
+// one item at a time). Each call waits at a barrier for `limit` calls: with
+// exactly `limit` at once, every group of `limit` meets; with fewer, none
+// ever does (and the test times out). Then each works for 50 ms, time in
+// which a call admitted beyond the limit would start and show in the gauge.
+#[test]
+fn exactly_limit_calls_run_at_once() {
+    const LIMIT: usize = 4;
+    let (results, peak) = within(DEFAULT_LIMIT, "map_bounded with a barrier", || {
+        let gauge = Gauge::default();
+        let group = Barrier::new(LIMIT);
+        let results = map_bounded((0..3 * LIMIT).collect(), LIMIT, |i: usize| {
+            gauge.enter();
+            group.wait();
+            thread::sleep(Duration::from_millis(50));
+            gauge.leave();
+            i * 10
+        });
+        (results, gauge.peak())
+    });
+    assert!(
+        peak <= LIMIT,
+        "{peak} calls ran at once with a limit of {LIMIT}"
+    );
+    assert_eq!(peak, LIMIT);
+    let expected: Vec<Result<usize, ItemPanicked>> = (0..3 * LIMIT).map(|i| Ok(i * 10)).collect();
+    assert_eq!(results, expected);
+}
+
+/// A health endpoint on 127.0.0.1 that answers `<name> up` to each line
+/// `<name>`, one connection after another, for `connections` connections.
+fn health_server(connections: usize) -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind a loopback port");
+    let port = listener.local_addr().unwrap().port();
+    thread::spawn(move || {
+        for stream in listener.incoming().take(connections) {
+            let Ok(stream) = stream else { continue };
+            thread::spawn(move || {
+                let mut reader = BufReader::new(&stream);
+                let mut name = String::new();
+                if reader.read_line(&mut name).is_ok() {
+                    let _ = writeln!(&stream, "{} up", name.trim());
+                }
+            });
+        }
+    });
+    port
+}
+
+/// The check of one server: connect, say its name, read the answer.
+fn check(port: u16, name: &str) -> String {
+    let stream = TcpStream::connect(("127.0.0.1", port)).expect("connect to the health server");
+    stream.set_read_timeout(Some(DEFAULT_LIMIT)).unwrap();
+    writeln!(&stream, "{name}").unwrap();
+    let mut answer = String::new();
+    BufReader::new(&stream).read_line(&mut answer).unwrap();
+    answer.trim().to_string()
+}
+
+// The course's job for real: 200 servers, 10 at a time, each a TCP
+// connection to a health endpoint on 127.0.0.1. Wrong solutions caught:
+// more than 10 connections open at once; results in any order but the
+// servers' own.
+#[test]
+fn two_hundred_servers_ten_at_a_time() {
+    const SERVERS: usize = 200;
+    const LIMIT: usize = 10;
+    let (answers, peak) = within(DEFAULT_LIMIT * 2, "checking 200 servers", || {
+        let port = health_server(SERVERS);
+        let gauge = Gauge::default();
+        let servers: Vec<String> = (0..SERVERS).map(|i| format!("web-{i:03}")).collect();
+        let answers = map_bounded(servers, LIMIT, |name| {
+            gauge.enter();
+            let answer = check(port, &name);
+            gauge.leave();
+            answer
+        });
+        (answers, gauge.peak())
+    });
+    assert!(
+        peak <= LIMIT,
+        "{peak} connections open at once with a limit of {LIMIT}"
+    );
+    let expected: Vec<Result<String, ItemPanicked>> =
+        (0..SERVERS).map(|i| Ok(format!("web-{i:03} up"))).collect();
+    assert_eq!(answers, expected);
+}
+
+// Wrong solution caught: results collected as the calls finish (pushed to
+// a shared `Vec`, or read from a channel in arrival order). Here the last
+// item finishes first and the first item last.
+#[test]
+fn results_are_in_input_order_not_completion_order() {
+    let results = within(DEFAULT_LIMIT, "map_bounded", || {
+        map_bounded(vec![3_u64, 2, 1, 0], 4, |slowness| {
+            // Work that takes longer for the earlier items.
+            thread::sleep(Duration::from_millis(40 * slowness));
+            format!("done after {slowness}")
+        })
+    });
+    assert_eq!(
+        results,
+        vec![
+            Ok("done after 3".to_string()),
+            Ok("done after 2".to_string()),
+            Ok("done after 1".to_string()),
+            Ok("done after 0".to_string()),
+        ]
+    );
+}
+
+// Wrong solution caught: `join().unwrap()` (or no `catch_unwind` in a
+// worker), so that one server's panic takes the whole run down with it.
+#[test]
+fn a_panicking_call_fails_its_item_only() {
+    let results = within(DEFAULT_LIMIT, "map_bounded", || {
+        let servers: Vec<String> = (0..6).map(|i| format!("web-{i}")).collect();
+        map_bounded(servers, 2, |name| {
+            if name == "web-3" {
+                panic!("{name} is on fire");
+            }
+            name.len()
+        })
+    });
+    assert_eq!(results.len(), 6);
+    assert_eq!(
+        results[3],
+        Err(ItemPanicked {
+            index: 3,
+            message: "web-3 is on fire".to_string()
+        })
+    );
+    for (i, result) in results.iter().enumerate() {
+        if i != 3 {
+            assert_eq!(*result, Ok(5), "item {i}");
+        }
+    }
+    assert_eq!(
+        results[3].as_ref().unwrap_err().to_string(),
+        "item 3 panicked: web-3 is on fire"
+    );
+}
+
+// Wrong solution caught: a place given back by hand after `f` returns, so
+// that a panicking call keeps it forever: with a limit of 1, nothing after
+// the first panic could ever run (the test would time out).
+#[test]
+fn a_panicking_call_gives_its_place_back() {
+    let results = within(DEFAULT_LIMIT, "map_bounded with a limit of 1", || {
+        map_bounded(vec![0, 1, 2, 3], 1, |i: i32| {
+            if i % 2 == 0 {
+                panic!("item {i} failed");
+            }
+            i
+        })
+    });
+    let ok: Vec<i32> = results
+        .iter()
+        .filter_map(|r| r.as_ref().ok().copied())
+        .collect();
+    assert_eq!(ok, [1, 3]);
+    assert_eq!(
+        results[2],
+        Err(ItemPanicked {
+            index: 2,
+            message: "item 2 failed".to_string()
+        })
+    );
+}
+
+// Wrong solution caught: a limit of 0 that starts nothing and waits
+// forever; trouble with no items, or with fewer items than the limit.
+#[test]
+fn limit_zero_counts_as_one_and_no_items_is_fine() {
+    let results = within(DEFAULT_LIMIT, "map_bounded", || {
+        map_bounded(vec!["a", "b"], 0, str::to_uppercase)
+    });
+    assert_eq!(results, vec![Ok("A".to_string()), Ok("B".to_string())]);
+    let results = within(DEFAULT_LIMIT, "map_bounded", || {
+        map_bounded(Vec::<u8>::new(), 3, |x| x)
+    });
+    assert_eq!(results, vec![]);
+    let results = within(DEFAULT_LIMIT, "map_bounded", || {
+        map_bounded(vec![7_u8], 50, |x| x + 1)
+    });
+    assert_eq!(results, vec![Ok(8)]);
+}

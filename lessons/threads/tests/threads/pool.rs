@@ -1,0 +1,288 @@
+//! Exercise 5: a thread pool fed from a FIFO job queue, and promises.
+
+use std::cell::RefCell;
+use std::collections::BTreeSet;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Barrier, Mutex, mpsc};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use testkit::{DEFAULT_LIMIT, within};
+use threads::pool::{JobPanicked, ThreadPool};
+
+// Wrong solutions caught: a queue that is a stack (the newest job first),
+// or jobs run in any order but the one they were given in.
+#[test]
+fn one_worker_runs_the_jobs_in_the_order_given() {
+    let log = within(DEFAULT_LIMIT, "a pool of one", || {
+        let pool = ThreadPool::new(1);
+        let log = Arc::new(Mutex::new(Vec::new()));
+        for job in 0..20 {
+            let log = Arc::clone(&log);
+            pool.execute(move || log.lock().unwrap().push(job));
+        }
+        drop(pool);
+        Arc::try_unwrap(log).unwrap().into_inner().unwrap()
+    });
+    assert_eq!(log, (0..20).collect::<Vec<_>>());
+}
+
+#[test]
+fn many_workers_give_every_result() {
+    let results = within(DEFAULT_LIMIT, "a pool of four", || {
+        let pool = ThreadPool::new(4);
+        let promises: Vec<_> = (0..200_u64).map(|n| pool.submit(move || n * n)).collect();
+        promises.into_iter().map(|p| p.wait()).collect::<Vec<_>>()
+    });
+    let expected: Vec<Result<u64, JobPanicked>> = (0..200).map(|n| Ok(n * n)).collect();
+    assert_eq!(results, expected);
+}
+
+// Wrong solutions caught: a worker that holds the queue's lock while it runs
+// the job (`while let Ok(job) = receiver.lock().unwrap().recv() { job() }`
+// keeps the guard for the whole loop body), so that the pool runs one job
+// at a time; fewer workers than asked for. Four jobs meet at a barrier,
+// which only four workers running at once can reach together.
+#[test]
+fn the_workers_run_jobs_at_the_same_time() {
+    within(DEFAULT_LIMIT, "four jobs meeting at a barrier", || {
+        let pool = ThreadPool::new(4);
+        let meeting = Arc::new(Barrier::new(4));
+        let promises: Vec<_> = (0..4)
+            .map(|_| {
+                let meeting = Arc::clone(&meeting);
+                pool.submit(move || {
+                    meeting.wait();
+                })
+            })
+            .collect();
+        for promise in promises {
+            promise.wait().expect("the job ran");
+        }
+    });
+}
+
+// Wrong solutions caught: a new thread per job (a "pool" that is not one),
+// or jobs run on the calling thread.
+#[test]
+fn the_jobs_run_on_the_workers_only() {
+    let caller = thread::current().id();
+    let ids = within(DEFAULT_LIMIT, "a pool of three", || {
+        let pool = ThreadPool::new(3);
+        let promises: Vec<_> = (0..60)
+            .map(|_| pool.submit(|| thread::current().id()))
+            .collect();
+        let ids: BTreeSet<_> = promises
+            .into_iter()
+            .map(|p| format!("{:?}", p.wait().expect("the job ran")))
+            .collect();
+        ids
+    });
+    assert!(
+        ids.len() <= 3,
+        "60 jobs ran on {} threads with 3 workers",
+        ids.len()
+    );
+    assert!(
+        !ids.contains(&format!("{caller:?}")),
+        "a job ran on the caller's thread"
+    );
+}
+
+// Wrong solutions caught: `is_ready` true before the job has run,
+// `wait_timeout` that returns at once or ignores its limit, or a result
+// that `wait_timeout` takes away from `wait`.
+#[test]
+fn a_promise_is_ready_once_its_job_is_done() {
+    within(DEFAULT_LIMIT * 2, "a promise", || {
+        let pool = ThreadPool::new(1);
+        let (gate_tx, gate_rx) = mpsc::channel::<()>();
+        let promise = pool.submit(move || {
+            let _ = gate_rx.recv();
+            "row inserted"
+        });
+        assert!(!promise.is_ready(), "ready before the job could finish");
+        let started = Instant::now();
+        assert!(!promise.wait_timeout(Duration::from_millis(60)));
+        let waited = started.elapsed();
+        assert!(
+            waited >= Duration::from_millis(60),
+            "wait_timeout gave up after {waited:?}, before its limit of 60ms"
+        );
+        gate_tx.send(()).unwrap();
+        assert!(promise.wait_timeout(DEFAULT_LIMIT), "the job is done");
+        assert!(promise.is_ready());
+        assert_eq!(promise.wait(), Ok("row inserted"));
+    });
+}
+
+// Wrong solution caught: `wait` that returns (or panics) before the job is
+// done, instead of sleeping until the job fills the promise.
+#[test]
+fn wait_sleeps_until_the_job_is_done() {
+    let result = within(DEFAULT_LIMIT, "a promise", || {
+        let pool = ThreadPool::new(2);
+        let (gate_tx, gate_rx) = mpsc::channel::<()>();
+        let promise = pool.submit(move || {
+            let _ = gate_rx.recv();
+            // Work that takes a while after the word to go.
+            thread::sleep(Duration::from_millis(30));
+            42
+        });
+        gate_tx.send(()).unwrap();
+        promise.wait()
+    });
+    assert_eq!(result, Ok(42));
+}
+
+// Wrong solutions caught: a job's panic that kills the worker and leaves
+// its promise unfilled (waiting forever), or that fails other promises.
+#[test]
+fn a_panicking_job_fails_its_own_promise_only() {
+    let (bad, good) = within(DEFAULT_LIMIT, "a panicking job", || {
+        let pool = ThreadPool::new(2);
+        let bad = pool.submit(|| -> u32 { panic!("row {} is malformed", 7) });
+        let good = pool.submit(|| 2);
+        (bad.wait(), good.wait())
+    });
+    assert_eq!(
+        bad,
+        Err(JobPanicked {
+            message: "row 7 is malformed".to_string()
+        })
+    );
+    assert_eq!(good, Ok(2));
+    assert_eq!(
+        bad.unwrap_err().to_string(),
+        "the job panicked: row 7 is malformed"
+    );
+}
+
+// Wrong solution caught: workers that die on a panicking job (no
+// `catch_unwind` around `execute`'s jobs): after five panics in a pool of
+// two, nothing would run any more. Both workers must still be there: two
+// jobs meet at a barrier.
+#[test]
+fn workers_survive_panicking_jobs() {
+    let results = within(DEFAULT_LIMIT, "a pool after five panics", || {
+        let pool = ThreadPool::new(2);
+        for n in 0..5 {
+            pool.execute(move || panic!("job {n} failed"));
+        }
+        let meeting = Arc::new(Barrier::new(2));
+        let together: Vec<_> = (0..2)
+            .map(|_| {
+                let meeting = Arc::clone(&meeting);
+                pool.submit(move || {
+                    meeting.wait();
+                })
+            })
+            .collect();
+        for promise in together {
+            promise.wait().expect("both workers are alive");
+        }
+        let promises: Vec<_> = (0..20).map(|n| pool.submit(move || n + 1)).collect();
+        promises.into_iter().map(|p| p.wait()).collect::<Vec<_>>()
+    });
+    let expected: Vec<Result<i32, JobPanicked>> = (1..=20).map(Ok).collect();
+    assert_eq!(results, expected);
+}
+
+// Wrong solutions caught: a pool that drops its queued jobs on shutdown (a
+// "stop" flag the workers check before each job, or a cleared queue), or
+// whose `drop` returns before they have run. The only worker is busy when
+// the pool is dropped, with ten jobs still queued behind it.
+#[test]
+fn dropping_the_pool_finishes_the_queued_jobs() {
+    let log = within(DEFAULT_LIMIT, "dropping a busy pool", || {
+        let pool = ThreadPool::new(1);
+        let log = Arc::new(Mutex::new(Vec::new()));
+        let (gate_tx, gate_rx) = mpsc::channel::<()>();
+        pool.execute(move || {
+            let _ = gate_rx.recv();
+        });
+        for job in 0..10 {
+            let log = Arc::clone(&log);
+            pool.execute(move || log.lock().unwrap().push(job));
+        }
+        let (dropping_tx, dropping_rx) = mpsc::channel();
+        let dropper = thread::spawn(move || {
+            dropping_tx.send(()).unwrap();
+            drop(pool);
+        });
+        dropping_rx.recv().unwrap();
+        // Time for `drop` to get going while the worker is still busy, so
+        // that a pool that throws its queue away has done so. (A correct
+        // pool passes however far `drop` has got.)
+        thread::sleep(Duration::from_millis(50));
+        gate_tx.send(()).unwrap();
+        dropper.join().expect("dropping the pool does not panic");
+        Arc::try_unwrap(log)
+            .map(|log| log.into_inner().unwrap())
+            .unwrap_or_else(|log| log.lock().unwrap().clone())
+    });
+    assert_eq!(log, (0..10).collect::<Vec<_>>(), "every queued job ran");
+}
+
+/// Counts the worker threads that have ended: a job plants a value in its
+/// worker's thread-local storage, whose destructor runs when the thread
+/// ends, before `join` on it returns.
+struct CountsExit(Arc<AtomicUsize>);
+
+impl Drop for CountsExit {
+    fn drop(&mut self) {
+        self.0.fetch_add(1, Ordering::SeqCst);
+    }
+}
+
+thread_local! {
+    static ON_EXIT: RefCell<Option<CountsExit>> = const { RefCell::new(None) };
+}
+
+// Wrong solution caught: a `drop` that closes the queue but does not join
+// the workers, which then end whenever they get round to it, maybe after
+// the program has moved on (or exited in the middle of a job).
+#[test]
+fn dropping_the_pool_joins_every_worker() {
+    let (ended_before, ended_after) = within(DEFAULT_LIMIT, "dropping a pool of three", || {
+        let ended = Arc::new(AtomicUsize::new(0));
+        let pool = ThreadPool::new(3);
+        // Three jobs that meet at a barrier run on three different workers.
+        let meeting = Arc::new(Barrier::new(3));
+        let promises: Vec<_> = (0..3)
+            .map(|_| {
+                let meeting = Arc::clone(&meeting);
+                let ended = Arc::clone(&ended);
+                pool.submit(move || {
+                    ON_EXIT.with(|slot| *slot.borrow_mut() = Some(CountsExit(ended)));
+                    meeting.wait();
+                })
+            })
+            .collect();
+        for promise in promises {
+            promise.wait().expect("the job ran");
+        }
+        let before = ended.load(Ordering::SeqCst);
+        drop(pool);
+        (before, ended.load(Ordering::SeqCst))
+    });
+    assert_eq!(ended_before, 0, "no worker ends while the pool lives");
+    assert_eq!(
+        ended_after, 3,
+        "every worker has ended when dropping the pool returns"
+    );
+}
+
+// Wrong solutions caught: a `drop` that joins workers still waiting on an
+// open queue (it waits forever); a pool of 0 workers that never runs a job.
+#[test]
+fn an_idle_pool_drops_and_zero_workers_counts_as_one() {
+    within(DEFAULT_LIMIT, "dropping an idle pool", || {
+        drop(ThreadPool::new(4));
+    });
+    let result = within(DEFAULT_LIMIT, "a pool of 0", || {
+        let pool = ThreadPool::new(0);
+        pool.submit(|| "ran").wait()
+    });
+    assert_eq!(result, Ok("ran"));
+}

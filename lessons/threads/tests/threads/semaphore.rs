@@ -1,0 +1,300 @@
+//! Exercise 3: a counting semaphore from a `Mutex` and a `Condvar`.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc;
+use std::sync::{Arc, Barrier};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use testkit::{DEFAULT_LIMIT, thread_cpu_time, thread_wakeups, within};
+use threads::semaphore::{Semaphore, TimedOut};
+
+#[test]
+fn permits_are_counted_out_and_back() {
+    let sem = Semaphore::new(3);
+    assert_eq!(sem.available(), 3);
+    let first = sem.acquire();
+    assert_eq!(sem.available(), 2);
+    let second = sem.try_acquire().expect("a permit is free");
+    assert_eq!(sem.available(), 1);
+    drop(first);
+    assert_eq!(sem.available(), 2);
+    drop(second);
+    assert_eq!(sem.available(), 3);
+}
+
+// Wrong solutions caught: a `try_acquire` that waits, or that hands out a
+// permit that is not there (a count that goes below zero).
+#[test]
+fn try_acquire_fails_when_every_permit_is_taken() {
+    let sem = Semaphore::new(2);
+    let a = sem.try_acquire().expect("first permit");
+    let b = sem.try_acquire().expect("second permit");
+    assert!(sem.try_acquire().is_none(), "a third permit out of two");
+    assert_eq!(sem.available(), 0);
+    drop(a);
+    let c = sem.try_acquire().expect("a permit was given back");
+    assert!(sem.try_acquire().is_none());
+    drop((b, c));
+    assert_eq!(sem.available(), 2);
+    assert!(Semaphore::new(0).try_acquire().is_none());
+}
+
+// Wrong solutions caught: `if` instead of `while` around `wait` (a woken
+// waiter goes on although a newcomer took the permit that woke it: N + 1
+// holders, or a count below zero), and a check outside the lock (two
+// threads see the last permit free and both take it). Eight threads take
+// and give back three permits as fast as they can, three thousand times
+// each, and count how many hold one at once.
+#[test]
+fn never_more_than_n_holders_under_contention() {
+    const PERMITS: usize = 3;
+    const THREADS: usize = 8;
+    const ROUNDS: usize = 3000;
+    let (peak, left) = within(DEFAULT_LIMIT * 2, "eight threads contending", || {
+        let sem = Semaphore::new(PERMITS);
+        let holders = AtomicUsize::new(0);
+        let peak = AtomicUsize::new(0);
+        let start = Barrier::new(THREADS);
+        thread::scope(|scope| {
+            for _ in 0..THREADS {
+                scope.spawn(|| {
+                    start.wait();
+                    for _ in 0..ROUNDS {
+                        let _permit = sem.acquire();
+                        let now = holders.fetch_add(1, Ordering::SeqCst) + 1;
+                        peak.fetch_max(now, Ordering::SeqCst);
+                        // Hold it a moment, so that others pile up waiting.
+                        thread::yield_now();
+                        holders.fetch_sub(1, Ordering::SeqCst);
+                    }
+                });
+            }
+        });
+        (peak.into_inner(), sem.available())
+    });
+    assert!(
+        peak <= PERMITS,
+        "{peak} threads held a permit at once; there are {PERMITS}"
+    );
+    assert_eq!(left, PERMITS, "every permit is back at the end");
+}
+
+// Wrong solution caught: a semaphore that admits fewer than N (an off-by-one
+// such as `while *free <= 1`). N threads each take a permit and then wait at
+// a barrier for one another: they can only all get there if all N permits
+// can be held at once.
+#[test]
+fn n_holders_can_hold_at_once() {
+    const PERMITS: usize = 4;
+    within(DEFAULT_LIMIT, "four holders at once", || {
+        let sem = Semaphore::new(PERMITS);
+        let all_holding = Barrier::new(PERMITS + 1);
+        let done = Barrier::new(PERMITS + 1);
+        thread::scope(|scope| {
+            for _ in 0..PERMITS {
+                scope.spawn(|| {
+                    let _permit = sem.acquire();
+                    all_holding.wait();
+                    done.wait();
+                });
+            }
+            all_holding.wait();
+            assert_eq!(sem.available(), 0);
+            assert!(sem.try_acquire().is_none(), "a fifth permit out of four");
+            done.wait();
+        });
+        assert_eq!(sem.available(), PERMITS);
+    });
+}
+
+// Wrong solution caught: a permit given back only on the normal path (by
+// hand at the end of the work, or a `Drop` that skips the release while
+// `thread::panicking()`), so that every panicking holder loses one.
+#[test]
+fn a_panicking_holder_gives_its_permit_back() {
+    within(DEFAULT_LIMIT, "holders that panic", || {
+        let sem = Semaphore::new(2);
+        let sem = &sem;
+        thread::scope(|scope| {
+            for deploy in ["web-1", "web-2", "web-3"] {
+                let holder = scope.spawn(move || {
+                    let _permit = sem.acquire();
+                    panic!("deploy of {deploy} failed");
+                });
+                assert!(holder.join().is_err(), "the holder panicked");
+            }
+        });
+        assert_eq!(sem.available(), 2, "every permit is back");
+        let both = (sem.try_acquire(), sem.try_acquire());
+        assert!(both.0.is_some() && both.1.is_some());
+    });
+}
+
+// Wrong solution caught: a permit that is not given back, or whose waiter
+// is not woken, when the holder panics while another thread waits for it.
+#[test]
+fn a_waiter_gets_the_permit_of_a_holder_that_panics() {
+    within(DEFAULT_LIMIT, "a waiter behind a panicking holder", || {
+        let sem = Semaphore::new(1);
+        let sem = &sem;
+        let (held_tx, held_rx) = mpsc::channel();
+        let (fail_tx, fail_rx) = mpsc::channel::<()>();
+        thread::scope(|scope| {
+            let holder = scope.spawn(move || {
+                let _permit = sem.acquire();
+                held_tx.send(()).unwrap();
+                // Wait for the test's word, then fail while holding.
+                let _ = fail_rx.recv();
+                panic!("the holder failed");
+            });
+            if held_rx.recv().is_err() {
+                // The holder ended before it held the permit: show why.
+                std::panic::resume_unwind(holder.join().unwrap_err());
+            }
+            let (waiting_tx, waiting_rx) = mpsc::channel();
+            let waiter = scope.spawn(move || {
+                waiting_tx.send(()).unwrap();
+                drop(sem.acquire());
+            });
+            waiting_rx.recv().unwrap();
+            // Time for the waiter to fall asleep in `acquire`, so that only
+            // a notification can wake it. (A correct semaphore passes
+            // whether it is asleep yet or not.)
+            thread::sleep(Duration::from_millis(50));
+            fail_tx.send(()).unwrap();
+            assert!(holder.join().is_err());
+            waiter.join().expect("the waiter got the permit");
+        });
+        assert_eq!(sem.available(), 1);
+    });
+}
+
+// Wrong solutions caught: a `Drop` that adds the permit back without
+// `notify_one` (the waiter sleeps on), or a waiter that misses a release
+// that comes before it is asleep (a check of the count outside the lock).
+#[test]
+fn a_waiter_is_woken_when_a_permit_is_released() {
+    within(DEFAULT_LIMIT, "a waiter and a release", || {
+        let sem = Arc::new(Semaphore::new(1));
+        let held = sem.acquire();
+        let (ready_tx, ready_rx) = mpsc::channel();
+        let waiter = {
+            let sem = Arc::clone(&sem);
+            thread::spawn(move || {
+                ready_tx.send(()).unwrap();
+                drop(sem.acquire());
+            })
+        };
+        ready_rx.recv().unwrap();
+        // Time for the waiter to fall asleep in `acquire`, so that only a
+        // notification can wake it. (A correct semaphore passes whether it
+        // is asleep yet or not.)
+        thread::sleep(Duration::from_millis(50));
+        drop(held);
+        waiter.join().expect("the waiter got the permit");
+        assert_eq!(sem.available(), 1);
+    });
+}
+
+// Wrong solution caught: a busy-waiting `acquire`, a loop around the count
+// with `yield_now`, a short `sleep`, or nothing at all. The waiter waits
+// 300 ms for the permit; it should sleep through them: a few wake-ups and
+// next to no CPU time. (Wake-ups are counted on Linux only; CPU time on
+// Linux and macOS.)
+#[test]
+fn a_waiting_acquire_sleeps_instead_of_polling() {
+    const HOLD: Duration = Duration::from_millis(300);
+    let (wakeups, cpu) = within(DEFAULT_LIMIT, "a waiter for 300 ms", || {
+        let sem = Arc::new(Semaphore::new(1));
+        let held = sem.acquire();
+        let (ready_tx, ready_rx) = mpsc::channel();
+        let waiter = {
+            let sem = Arc::clone(&sem);
+            thread::spawn(move || {
+                let (wakeups, cpu) = (thread_wakeups(), thread_cpu_time());
+                ready_tx.send(()).unwrap();
+                drop(sem.acquire());
+                (
+                    thread_wakeups()
+                        .zip(wakeups)
+                        .map(|(after, before)| after - before),
+                    thread_cpu_time() - cpu,
+                )
+            })
+        };
+        ready_rx.recv().unwrap();
+        // Nothing is released while the waiter waits: this sleep is the
+        // time being measured, not a way to order the threads.
+        thread::sleep(HOLD);
+        drop(held);
+        waiter.join().expect("the waiter got the permit")
+    });
+    assert!(
+        cpu < Duration::from_millis(50),
+        "the waiter used {cpu:?} of CPU while it waited {HOLD:?}: a busy wait"
+    );
+    if let Some(wakeups) = wakeups {
+        assert!(
+            wakeups <= 10,
+            "the waiter was woken {wakeups} times while nothing was released: \
+             it polls instead of waiting on the condition variable"
+        );
+    }
+}
+
+// Wrong solutions caught: a timed acquire that takes a permit anyway, gives
+// up at once instead of waiting, or waits without a limit.
+#[test]
+fn a_timed_out_acquire_returns_an_error_and_takes_nothing() {
+    const LIMIT: Duration = Duration::from_millis(150);
+    within(DEFAULT_LIMIT, "acquire_timeout", || {
+        let sem = Semaphore::new(1);
+        let held = sem.acquire();
+        let started = Instant::now();
+        let result = sem.acquire_timeout(LIMIT).map(drop);
+        let waited = started.elapsed();
+        assert_eq!(result, Err(TimedOut { limit: LIMIT }));
+        assert!(
+            waited >= LIMIT,
+            "gave up after {waited:?}, before {LIMIT:?}"
+        );
+        assert_eq!(sem.available(), 0, "a timed-out acquire takes nothing");
+        drop(held);
+        assert!(sem.acquire_timeout(LIMIT).is_ok(), "a permit is free");
+        assert!(sem.acquire_timeout(Duration::ZERO).is_ok());
+        assert_eq!(
+            TimedOut { limit: LIMIT }.to_string(),
+            "no permit became free within 150ms"
+        );
+    });
+}
+
+// Wrong solution caught: a timed acquire that is never woken by a release
+// (it waits on something no `Drop` notifies) and times out although a
+// permit came back long before its limit.
+#[test]
+fn a_timed_acquire_gets_a_permit_released_in_time() {
+    within(DEFAULT_LIMIT * 2, "acquire_timeout and a release", || {
+        let sem = Semaphore::new(1);
+        let sem = &sem;
+        let held = sem.acquire();
+        thread::scope(|scope| {
+            let (ready_tx, ready_rx) = mpsc::channel();
+            let waiter = scope.spawn(move || {
+                ready_tx.send(()).unwrap();
+                let started = Instant::now();
+                let got = sem.acquire_timeout(DEFAULT_LIMIT).map(drop);
+                (got, started.elapsed())
+            });
+            ready_rx.recv().unwrap();
+            drop(held);
+            let (got, waited) = waiter.join().unwrap();
+            assert_eq!(got, Ok(()));
+            assert!(
+                waited < DEFAULT_LIMIT / 2,
+                "the release woke the waiter only after {waited:?}"
+            );
+        });
+    });
+}

@@ -1,0 +1,184 @@
+//! Exercise 1: two cooks, the pasta and the sauce: spawn, join, and a panic.
+
+use std::any::Any;
+use std::sync::{Arc, Barrier};
+use std::thread;
+
+use testkit::{DEFAULT_LIMIT, within};
+use threads::spawn_join::{NOT_TEXT, TaskPanicked, join_both, join_both_scoped, panic_message};
+
+fn panicked(task: &str, message: &str) -> TaskPanicked {
+    TaskPanicked {
+        task: task.to_string(),
+        message: message.to_string(),
+    }
+}
+
+// Wrong solution caught: only `&str` payloads understood, so every panic
+// with arguments (`panic!("{n} minutes")`, a `String`) loses its message.
+// The payloads are built as `panic!` builds them (a test that panicked
+// here to make them would show that panic before the stub's `todo!`).
+#[test]
+fn panic_message_reads_str_and_string_payloads() {
+    let literal: Box<dyn Any + Send> = Box::new("boiled over");
+    assert_eq!(panic_message(&*literal), "boiled over");
+    let formatted: Box<dyn Any + Send> = Box::new(format!("boiled over after {} min", 12));
+    assert_eq!(panic_message(&*formatted), "boiled over after 12 min");
+    let other: Box<dyn Any + Send> = Box::new(42_u8);
+    assert_eq!(panic_message(&*other), NOT_TEXT);
+}
+
+#[test]
+fn both_results_come_back() {
+    let (pasta, sauce) = within(DEFAULT_LIMIT, "join_both", || {
+        join_both("pasta", || "al dente".to_string(), "sauce", || 42)
+    });
+    assert_eq!(pasta, Ok("al dente".to_string()));
+    assert_eq!(sauce, Ok(42));
+}
+
+// Wrong solution caught: `spawn(a).join()` before `spawn(b)`, or running a
+// task on the calling thread: the cooks never meet at the barrier, which
+// needs both of them at once, and the test times out instead of hanging.
+#[test]
+fn both_tasks_run_at_the_same_time() {
+    let (pasta, sauce) = within(DEFAULT_LIMIT, "join_both with a barrier", || {
+        let stove = Arc::new(Barrier::new(2));
+        let other = Arc::clone(&stove);
+        join_both(
+            "pasta",
+            move || {
+                stove.wait();
+                "pasta"
+            },
+            "sauce",
+            move || {
+                other.wait();
+                "sauce"
+            },
+        )
+    });
+    assert_eq!((pasta, sauce), (Ok("pasta"), Ok("sauce")));
+}
+
+// Wrong solutions caught: `join().unwrap()`, which turns the sauce's panic
+// into the caller's and throws the pasta away; an error that does not say
+// which task panicked, or loses its message (`panic_message(&payload)` on
+// the box instead of `&*payload`).
+#[test]
+fn a_panicking_task_is_an_error_naming_it_and_the_other_result_is_kept() {
+    let (pasta, sauce) = within(DEFAULT_LIMIT, "join_both", || {
+        join_both(
+            "pasta",
+            || "al dente",
+            "sauce",
+            || -> u32 { panic!("the sauce burnt") },
+        )
+    });
+    assert_eq!(pasta, Ok("al dente"));
+    assert_eq!(sauce, Err(panicked("sauce", "the sauce burnt")));
+
+    let (pasta, sauce) = within(DEFAULT_LIMIT, "join_both", || {
+        join_both(
+            "pasta",
+            || -> u32 { panic!("boiled over after {} min", 12) },
+            "sauce",
+            || "thick",
+        )
+    });
+    assert_eq!(pasta, Err(panicked("pasta", "boiled over after 12 min")));
+    assert_eq!(sauce, Ok("thick"));
+}
+
+#[test]
+fn two_panics_are_two_errors() {
+    let (pasta, sauce) = within(DEFAULT_LIMIT, "join_both", || {
+        join_both(
+            "pasta",
+            || -> u32 { panic!("no water") },
+            "sauce",
+            || -> u32 { panic!("no tomatoes") },
+        )
+    });
+    assert_eq!(pasta, Err(panicked("pasta", "no water")));
+    assert_eq!(sauce, Err(panicked("sauce", "no tomatoes")));
+    assert_eq!(
+        sauce.unwrap_err().to_string(),
+        "task sauce panicked: no tomatoes"
+    );
+}
+
+// Wrong solution caught: unnamed threads (`thread::spawn`), so that a
+// panic says `thread '<unnamed>' panicked` and `top -H` shows no names.
+#[test]
+fn each_thread_is_named_after_its_task() {
+    let name = || thread::current().name().map(str::to_string);
+    let (pasta, sauce) = within(DEFAULT_LIMIT, "join_both", move || {
+        join_both("pasta", name, "sauce", name)
+    });
+    assert_eq!(pasta, Ok(Some("pasta".to_string())));
+    assert_eq!(sauce, Ok(Some("sauce".to_string())));
+}
+
+// The scoped version: the cooks borrow the recipe and each writes into a
+// pot of the caller's, which only scoped threads allow.
+#[test]
+fn scoped_tasks_borrow_from_the_caller() {
+    within(DEFAULT_LIMIT, "join_both_scoped", || {
+        let recipe = ["salt".to_string(), "basil".to_string()];
+        let mut pasta_pot = Vec::new();
+        let mut sauce_pan = Vec::new();
+        let (pasta, sauce) = join_both_scoped(
+            "pasta",
+            || {
+                pasta_pot.push(format!("pasta with {}", recipe[0]));
+                pasta_pot.len()
+            },
+            "sauce",
+            || {
+                sauce_pan.push(format!("sauce with {}", recipe[1]));
+                recipe.len()
+            },
+        );
+        assert_eq!((pasta, sauce), (Ok(1), Ok(2)));
+        assert_eq!(pasta_pot, ["pasta with salt"]);
+        assert_eq!(sauce_pan, ["sauce with basil"]);
+    });
+}
+
+// Wrong solution caught: the scoped tasks run one after the other (or one
+// on the calling thread); they meet at a borrowed barrier.
+#[test]
+fn scoped_tasks_run_at_the_same_time() {
+    let (pasta, sauce) = within(DEFAULT_LIMIT, "join_both_scoped with a barrier", || {
+        let stove = Barrier::new(2);
+        join_both_scoped(
+            "pasta",
+            || {
+                stove.wait();
+                "pasta"
+            },
+            "sauce",
+            || {
+                stove.wait();
+                "sauce"
+            },
+        )
+    });
+    assert_eq!((pasta, sauce), (Ok("pasta"), Ok("sauce")));
+}
+
+// Wrong solutions caught: a scoped thread left unjoined (the scope then
+// panics with "a scoped thread panicked" and both results are lost), or
+// `join().unwrap()`; unnamed scoped threads.
+#[test]
+fn a_panicking_scoped_task_is_an_error_naming_it_and_the_other_result_is_kept() {
+    let (pasta, sauce) = within(DEFAULT_LIMIT, "join_both_scoped", || {
+        let name = || thread::current().name().map(str::to_string);
+        join_both_scoped("pasta", name, "sauce", || -> u32 {
+            panic!("the sauce burnt")
+        })
+    });
+    assert_eq!(pasta, Ok(Some("pasta".to_string())));
+    assert_eq!(sauce, Err(panicked("sauce", "the sauce burnt")));
+}
