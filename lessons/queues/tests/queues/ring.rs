@@ -93,6 +93,10 @@ fn op() -> impl Strategy<Value = Op> {
 }
 
 proptest! {
+    // No regression files: a learner's failing run must not write into
+    // tests/ (the seal would then see the tests as changed).
+    #![proptest_config(ProptestConfig { failure_persistence: None, ..ProptestConfig::default() })]
+
     // The model: a `VecDeque` that refuses pushes beyond the capacity.
     // After every step, the ring and the model agree on the answer, the
     // length, fullness and every item from front to back.

@@ -1,0 +1,489 @@
+//! Exercise 6: an HTTP server: the URL shortener.
+//!
+//! First the parts without a socket (`read_request`, `Response::to_bytes`,
+//! `Shortener::handle`), then the server itself, driven by raw clients
+//! that send exactly the bytes a test needs, misbehaving ones included.
+
+use std::io::{self, BufReader, Cursor, Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::sync::{Arc, Barrier};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use sockets::echo::TcpServer;
+use sockets::http_server::{
+    Limits, Request, RequestError, Response, Shortener, read_request, start_shortener,
+};
+use testkit::{DEFAULT_LIMIT, ShortReads, within};
+
+use crate::{
+    CLIENT_TIMEOUT, assert_closed_by_server, assert_no_thread_named, exchange, join, parse_raw,
+};
+
+fn limits() -> Limits {
+    Limits {
+        max_head: 1024,
+        max_body: 256,
+        timeout: Duration::from_secs(30),
+    }
+}
+
+fn read(bytes: &[u8], limits: &Limits) -> Result<Request, RequestError> {
+    read_request(&mut Cursor::new(bytes.to_vec()), limits)
+}
+
+fn request(method: &str, target: &str, body: &[u8]) -> Request {
+    Request {
+        method: method.to_string(),
+        target: target.to_string(),
+        headers: Vec::new(),
+        body: body.to_vec(),
+    }
+}
+
+fn body_text(response: &Response) -> String {
+    String::from_utf8_lossy(&response.body).into_owned()
+}
+
+fn location(response: &Response) -> Option<&str> {
+    response
+        .headers
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case("Location"))
+        .map(|(_, v)| v.as_str())
+}
+
+const POST: &[u8] = b"POST /shorten HTTP/1.1\r\nHost: sho.rt\r\ncontent-length: 26\r\n\r\nhttp://example.com/a/b?c=d";
+
+// Wrong solution caught: header names matched case-sensitively
+// (`content-length` is `Content-Length`): the body is then taken as empty.
+#[test]
+fn read_request_parses_the_request_line_headers_and_body() {
+    let request = read(POST, &limits()).expect("a valid request");
+    assert_eq!(request.method, "POST");
+    assert_eq!(request.target, "/shorten");
+    assert_eq!(request.header("Host"), Some("sho.rt"));
+    assert_eq!(request.header("Content-Length"), Some("26"));
+    assert_eq!(request.header("CONTENT-LENGTH"), Some("26"));
+    assert_eq!(request.header("Cookie"), None);
+    assert_eq!(request.body, b"http://example.com/a/b?c=d");
+    let get = read(b"GET /abc HTTP/1.0\r\n\r\n", &limits()).expect("a valid request");
+    assert_eq!((get.method.as_str(), get.target.as_str()), ("GET", "/abc"));
+    assert!(get.headers.is_empty() && get.body.is_empty());
+}
+
+// Wrong solutions caught: a body read to the end of the stream instead of
+// `Content-Length` bytes (the client waits for an answer and does not
+// close: the server would wait for ever), and a head or body assumed to
+// come in one `read`.
+#[test]
+fn read_request_reads_content_length_bytes_whatever_the_reads() {
+    let mut reader = Cursor::new([POST, b"NEXT"].concat());
+    let request = read_request(&mut reader, &limits()).unwrap();
+    assert_eq!(request.body, b"http://example.com/a/b?c=d");
+    let mut rest = Vec::new();
+    reader.read_to_end(&mut rest).unwrap();
+    assert_eq!(
+        rest, b"NEXT",
+        "the bytes after the body are not this request's"
+    );
+
+    let split = ShortReads::one_byte_at_a_time(POST).with_interruptions();
+    let request = read_request(&mut BufReader::new(split), &limits()).unwrap();
+    assert_eq!(request, read(POST, &limits()).unwrap());
+}
+
+// Wrong solution caught: a request that is not HTTP answered as if it were
+// (or a panic on it): each of these is a 400.
+#[test]
+fn malformed_requests_are_400() {
+    let cases: [&[u8]; 12] = [
+        b"GET /\r\n\r\n",
+        b"GET / HTTP/1.1 extra\r\n\r\n",
+        b"GET / HTTP/2.0\r\n\r\n",
+        b"get / HTTP/1.1\r\n\r\n",
+        b"GET http://x/ HTTP/1.1\r\n\r\n",
+        b"GET / HTTP/1.1\r\nno colon\r\n\r\n",
+        b"GET / HTTP/1.1\r\nBad Name: x\r\n\r\n",
+        b"POST /shorten HTTP/1.1\r\nContent-Length: ten\r\n\r\n",
+        b"POST /shorten HTTP/1.1\r\nContent-Length: -1\r\n\r\n",
+        b"POST /shorten HTTP/1.1\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\nabcd",
+        b"GET / HTTP/1.1\r\nHost: x\r\n",
+        b"POST /shorten HTTP/1.1\r\nContent-Length: 10\r\n\r\nshort",
+    ];
+    for case in cases {
+        let result = read(case, &limits());
+        let status = result.as_ref().err().and_then(RequestError::status);
+        assert!(
+            matches!(result, Err(RequestError::Malformed { .. })) && status == Some(400),
+            "{:?}: {result:?}, status {status:?}",
+            String::from_utf8_lossy(case)
+        );
+    }
+}
+
+// Wrong solution caught: a head read without a limit (one header of a
+// megabyte, and the server keeps it all in memory). At the limit is fine;
+// one byte more is a 431.
+#[test]
+fn a_head_above_max_head_is_431() {
+    let limits = Limits {
+        max_head: 64,
+        ..limits()
+    };
+    let head =
+        |filler: usize| format!("GET / HTTP/1.1\r\nX: {}\r\n\r\n", "a".repeat(filler)).into_bytes();
+    let exactly = head(64 - 23);
+    assert_eq!(exactly.len(), 64);
+    assert!(
+        read(&exactly, &limits).is_ok(),
+        "a head of exactly max_head bytes"
+    );
+    let result = read(&head(64 - 22), &limits);
+    assert_eq!(result, Err(RequestError::HeadTooLarge { max: 64 }));
+    assert_eq!(result.unwrap_err().status(), Some(431));
+}
+
+// Wrong solution caught: trusting `Content-Length`: reading (and
+// allocating) a body of any size the client announces. The server refuses
+// from the header alone: the body is never read.
+#[test]
+fn a_body_above_max_body_is_413_before_it_is_read() {
+    let head = b"POST /shorten HTTP/1.1\r\nContent-Length: 5000\r\n\r\n";
+    let bytes = [head.as_slice(), &[b'x'; 5000]].concat();
+    let mut stream = ShortReads::new(&bytes, &[head.len()]);
+    let result = read_request(&mut BufReader::new(&mut stream), &limits());
+    assert_eq!(
+        result,
+        Err(RequestError::BodyTooLarge {
+            len: 5000,
+            max: 256
+        })
+    );
+    assert_eq!(result.unwrap_err().status(), Some(413));
+    assert_eq!(stream.remaining(), 5000, "the body was read");
+}
+
+/// A reader that gives its bytes, then fails as a socket read time-out does.
+struct ThenTimesOut(Cursor<Vec<u8>>);
+
+impl Read for ThenTimesOut {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        match self.0.read(buf)? {
+            0 => Err(io::ErrorKind::WouldBlock.into()),
+            n => Ok(n),
+        }
+    }
+}
+
+// Wrong solution caught: a client that closed or went silent answered
+// with a 400 (nobody reads it) instead of being dropped.
+#[test]
+fn a_client_that_leaves_or_goes_silent_gets_no_answer() {
+    let closed = read(b"", &limits());
+    assert_eq!(closed, Err(RequestError::Closed));
+    assert_eq!(closed.unwrap_err().status(), None);
+    let silent = read_request(
+        &mut BufReader::new(ThenTimesOut(Cursor::new(b"GET / HTTP/1.1\r\n".to_vec()))),
+        &limits(),
+    );
+    assert_eq!(silent, Err(RequestError::TimedOut));
+    assert_eq!(silent.unwrap_err().status(), None);
+}
+
+// Wrong solutions caught: a missing `Content-Length` (the client cannot
+// tell the end of the body), lines ended by `\n` alone, and no
+// `Connection: close`.
+#[test]
+fn a_response_is_a_status_line_headers_and_a_body() {
+    let response = Response::new(201, "abc").with_header("Location", "/abc");
+    let raw = parse_raw(&response.to_bytes());
+    assert_eq!(raw.status_line, "HTTP/1.1 201 Created");
+    assert_eq!(raw.header("Location"), Some("/abc"));
+    assert_eq!(raw.header("Connection"), Some("close"));
+    assert_eq!(raw.body, b"abc");
+    let empty = parse_raw(&Response::new(404, "").to_bytes());
+    assert_eq!(empty.status_line, "HTTP/1.1 404 Not Found");
+    assert!(empty.body.is_empty());
+}
+
+#[test]
+fn the_shortener_answers_201_with_a_code_then_301_to_the_url() {
+    let shortener = Shortener::new();
+    let created = shortener.handle(&request("POST", "/shorten", b"http://example.com/a"));
+    assert_eq!(created.status, 201, "{created:?}");
+    let code = body_text(&created);
+    assert!(
+        !code.is_empty() && code.len() <= 16 && code.bytes().all(|b| b.is_ascii_alphanumeric()),
+        "a short code of letters and digits: {code:?}"
+    );
+    assert_eq!(location(&created), Some(format!("/{code}").as_str()));
+
+    let found = shortener.handle(&request("GET", &format!("/{code}"), b""));
+    assert_eq!(found.status, 301, "{found:?}");
+    assert_eq!(location(&found), Some("http://example.com/a"));
+
+    let other = shortener.handle(&request("POST", "/shorten", b"  https://x.example/b\n"));
+    assert_eq!(
+        other.status, 201,
+        "spaces around the URL are not part of it"
+    );
+    let other_code = body_text(&other);
+    assert_ne!(other_code, code, "two URLs, two codes");
+    let found = shortener.handle(&request("GET", &format!("/{other_code}"), b""));
+    assert_eq!(location(&found), Some("https://x.example/b"));
+}
+
+// Wrong solutions caught: an unknown code answered with something else
+// than 404, methods not checked, and anything stored as a URL, including a
+// CR LF that would end the `Location` header and start one of the client's
+// choosing (response splitting).
+#[test]
+fn the_shortener_refuses_what_it_cannot_serve() {
+    let shortener = Shortener::new();
+    assert_eq!(shortener.handle(&request("GET", "/nope", b"")).status, 404);
+    assert_eq!(shortener.handle(&request("GET", "/", b"")).status, 404);
+    assert_eq!(
+        shortener.handle(&request("GET", "/shorten", b"")).status,
+        405
+    );
+    assert_eq!(
+        shortener.handle(&request("DELETE", "/abc", b"")).status,
+        405
+    );
+    for bad in [
+        b"".as_slice(),
+        b"not a url",
+        b"ftp://example.com/",
+        b"http://",
+        b"http://example.com/\r\nSet-Cookie: admin=1",
+        b"http://exa mple.com/",
+        b"http://\xff\xfe/",
+    ] {
+        let response = shortener.handle(&request("POST", "/shorten", bad));
+        assert_eq!(
+            response.status,
+            400,
+            "{:?} is not a URL to store",
+            String::from_utf8_lossy(bad)
+        );
+    }
+}
+
+fn start(limits: Limits) -> TcpServer {
+    start_shortener("127.0.0.1:0", limits).expect("start the shortener on 127.0.0.1:0")
+}
+
+fn shutdown(server: TcpServer) {
+    within(DEFAULT_LIMIT, "shutdown", move || server.shutdown());
+}
+
+fn post(addr: SocketAddr, url: &str) -> String {
+    let request = format!(
+        "POST /shorten HTTP/1.1\r\nHost: sho.rt\r\nContent-Length: {}\r\n\r\n{url}",
+        url.len()
+    );
+    let raw = parse_raw(&exchange(addr, request.as_bytes()));
+    assert_eq!(raw.status(), 201, "{raw:?}");
+    String::from_utf8(raw.body).unwrap()
+}
+
+fn get_location(addr: SocketAddr, code: &str) -> Option<String> {
+    let request = format!("GET /{code} HTTP/1.1\r\nHost: sho.rt\r\n\r\n");
+    let raw = parse_raw(&exchange(addr, request.as_bytes()));
+    match raw.status() {
+        301 => raw.header("Location").map(str::to_string),
+        404 => None,
+        other => panic!("GET /{code}: {other}"),
+    }
+}
+
+// Wrong solutions caught: a response without `Content-Length` or CRLFs, a
+// server that does not close the connection after its answer, and a
+// malformed request left without an answer.
+#[test]
+fn the_server_shortens_redirects_and_refuses_over_tcp() {
+    let server = start(limits());
+    let addr = server.local_addr();
+    within(DEFAULT_LIMIT, "requests", move || {
+        let code = post(addr, "http://example.com/over/tcp");
+        assert_eq!(
+            get_location(addr, &code).as_deref(),
+            Some("http://example.com/over/tcp")
+        );
+        assert_eq!(get_location(addr, "no-such-code"), None);
+        let raw = parse_raw(&exchange(addr, b"BLAH\r\n\r\n"));
+        assert_eq!(raw.status(), 400);
+    });
+    shutdown(server);
+}
+
+// Wrong solutions caught: a store that loses or mixes up URLs under
+// concurrent requests, and two clients given the same code.
+#[test]
+fn many_clients_at_once_each_get_their_own_code() {
+    let server = start(limits());
+    let addr = server.local_addr();
+    let clients = 16;
+    let barrier = Arc::new(Barrier::new(clients));
+    let handles: Vec<_> = (0..clients)
+        .map(|id| {
+            let barrier = Arc::clone(&barrier);
+            thread::spawn(move || {
+                let url = format!("http://example.com/client/{id}");
+                barrier.wait();
+                let code = post(addr, &url);
+                assert_eq!(get_location(addr, &code), Some(url), "client {id}");
+                code
+            })
+        })
+        .collect();
+    let mut codes: Vec<String> = handles.into_iter().map(|h| join(h, "a client")).collect();
+    codes.sort();
+    codes.dedup();
+    assert_eq!(codes.len(), clients, "two clients got the same code");
+    shutdown(server);
+}
+
+// Wrong solution caught: one connection at a time: a client that connects
+// and sends nothing blocks everyone until its time-out.
+#[test]
+fn a_silent_client_does_not_block_the_others() {
+    let server = start(limits());
+    let addr = server.local_addr();
+    let silent = TcpStream::connect(addr).expect("connect");
+    within(
+        DEFAULT_LIMIT,
+        "a request beside a silent client",
+        move || post(addr, "http://example.com/beside"),
+    );
+    drop(silent);
+    shutdown(server);
+}
+
+// Wrong solution caught: no read time-out: a client that connects and
+// says nothing keeps a thread (and a file descriptor) for ever. It is
+// dropped, with no answer, once `timeout` has passed.
+#[test]
+fn a_silent_client_is_dropped_after_the_timeout() {
+    let timeout = Duration::from_millis(300);
+    let server = start(Limits {
+        timeout,
+        ..limits()
+    });
+    let started = Instant::now();
+    let mut silent = TcpStream::connect(server.local_addr()).expect("connect");
+    silent.set_read_timeout(Some(CLIENT_TIMEOUT)).unwrap();
+    let mut got = Vec::new();
+    let result = silent.read_to_end(&mut got);
+    let waited = started.elapsed();
+    match result {
+        Ok(_) => {}
+        Err(e) if e.kind() == io::ErrorKind::ConnectionReset => {}
+        Err(e) => panic!("the silent client was not dropped: {e}"),
+    }
+    assert!(
+        got.is_empty(),
+        "a silent client gets no answer: {:?}",
+        String::from_utf8_lossy(&got)
+    );
+    assert!(
+        waited >= timeout,
+        "dropped after {waited:?}, before the time-out"
+    );
+    shutdown(server);
+}
+
+// Wrong solution caught: a time-out per `read` only: a client that sends a
+// byte now and then (slowloris) keeps the connection for ever. The whole
+// request must come within `timeout`.
+#[test]
+fn a_client_that_trickles_its_request_is_dropped_after_the_timeout() {
+    let timeout = Duration::from_millis(300);
+    let server = start(Limits {
+        timeout,
+        ..limits()
+    });
+    let mut client = TcpStream::connect(server.local_addr()).expect("connect");
+    client.set_nodelay(true).unwrap();
+    let mut reader = client.try_clone().unwrap();
+    // A byte every 50 ms, until the server closes the connection.
+    let trickler = thread::spawn(move || {
+        client.write_all(b"GET /").unwrap();
+        let deadline = Instant::now() + DEFAULT_LIMIT;
+        while Instant::now() < deadline {
+            thread::sleep(Duration::from_millis(50));
+            if client.write_all(b"a").is_err() {
+                return;
+            }
+        }
+    });
+    let started = Instant::now();
+    assert_closed_by_server(&mut reader, "a trickling client");
+    let waited = started.elapsed();
+    assert!(
+        waited < Duration::from_secs(3),
+        "the trickling client kept its connection for {waited:?}"
+    );
+    let _ = reader.shutdown(std::net::Shutdown::Both);
+    join(trickler, "the trickling client");
+    shutdown(server);
+}
+
+// Wrong solution caught: the body read before its size is checked: the
+// client announces a megabyte and sends nothing more, and waits for the
+// 413 that must come at once.
+#[test]
+fn a_body_above_the_limit_is_refused_with_413_over_tcp() {
+    let server = start(limits());
+    let addr = server.local_addr();
+    let raw = within(DEFAULT_LIMIT, "the 413", move || {
+        exchange(
+            addr,
+            b"POST /shorten HTTP/1.1\r\nHost: sho.rt\r\nContent-Length: 1000000\r\n\r\n",
+        )
+    });
+    assert_eq!(parse_raw(&raw).status(), 413);
+    shutdown(server);
+}
+
+// Wrong solution caught: a server that closes at once after its 431, with
+// the rest of the head unread: the kernel then resets the connection, and
+// the client may lose the answer. The server closes its side, reads what
+// is left for a moment, and only then closes (a lingering close).
+#[test]
+fn a_head_above_the_limit_is_refused_with_431_over_tcp() {
+    let server = start(limits());
+    let addr = server.local_addr();
+    let request = format!(
+        "GET / HTTP/1.1\r\nHost: sho.rt\r\nX-Filler: {}\r\n\r\n",
+        "a".repeat(20 * 1024)
+    );
+    let raw = within(DEFAULT_LIMIT, "the 431", move || {
+        exchange(addr, request.as_bytes())
+    });
+    assert_eq!(parse_raw(&raw).status(), 431);
+    shutdown(server);
+}
+
+// Wrong solutions caught: a shutdown that leaves connection threads
+// waiting for silent clients, or the listener open.
+#[test]
+fn shutdown_closes_idle_connections_joins_every_thread_and_frees_the_port() {
+    let server = start(limits());
+    let addr = server.local_addr();
+    let name = format!("http:{}", addr.port());
+    within(DEFAULT_LIMIT, "a request", move || {
+        post(addr, "http://example.com/")
+    });
+    let mut idle = TcpStream::connect(addr).expect("connect");
+    // A second client proves the first was accepted (one accept loop, in
+    // order), so its thread is waiting for its request.
+    within(DEFAULT_LIMIT, "a request", move || {
+        post(addr, "http://example.com/2")
+    });
+    shutdown(server);
+    assert_closed_by_server(&mut idle, "an idle client after shutdown");
+    assert_no_thread_named(&name);
+    TcpListener::bind(addr).unwrap_or_else(|e| panic!("{addr} is still taken after shutdown: {e}"));
+}
