@@ -147,8 +147,10 @@ fn disk_usage_survives_a_symlink_cycle_and_counts_hard_links_once() {
     );
 }
 
-// Wrong solution caught: removing a symbolic link to a folder with
-// `remove_dir_all`, which empties the folder it points to (or fails).
+// Wrong solutions caught: a hand-written recursive delete that asks
+// `fs::metadata` (which follows the link), sees a folder, and deletes the
+// files of the folder the link points to; and `fs::remove_dir` on the
+// link, which fails.
 #[test]
 fn remove_any_removes_a_link_never_its_target() {
     let dir = tempfile::tempdir().unwrap();
