@@ -74,6 +74,24 @@ pub fn thread_cpu_time() -> Duration {
     Duration::from(now)
 }
 
+/// How many times each item occurs. Two lists hold the same items, each as
+/// often (the same multiset), exactly when their counts are equal: the check
+/// that nothing was lost or duplicated, whatever the order.
+pub fn counts<T: Ord + Clone>(items: &[T]) -> std::collections::BTreeMap<T, usize> {
+    let mut counts = std::collections::BTreeMap::new();
+    for item in items {
+        *counts.entry(item.clone()).or_insert(0) += 1;
+    }
+    counts
+}
+
+/// A loopback address where nothing listens: a port bound, then let go.
+/// Connecting to it is refused at once (nothing leaves the machine).
+pub fn closed_port() -> std::net::SocketAddr {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
+    listener.local_addr().expect("the listener's address")
+}
+
 /// Whether a live process has `needle` in its command line, as
 /// `ps -A -o args=` shows it. Give the process a marker no other process
 /// has, e.g. `sleep 60.<pid><nanos>` (see [`unique_marker`]). A zombie does
@@ -340,6 +358,17 @@ mod tests {
             std::hint::spin_loop();
         }
         assert!(thread_cpu_time() - start > Duration::from_millis(10));
+    }
+
+    #[test]
+    fn counts_tell_multisets_apart() {
+        assert_eq!(counts(&[2, 1, 2]), counts(&[1, 2, 2]));
+        assert_ne!(counts(&[1, 2]), counts(&[1, 2, 2]));
+    }
+
+    #[test]
+    fn a_closed_port_refuses_connections() {
+        assert!(std::net::TcpStream::connect(closed_port()).is_err());
     }
 
     #[test]

@@ -27,14 +27,6 @@ fn service_up() -> (TcpListener, String) {
     (listener, address)
 }
 
-/// A loopback address where nothing listens: a service that is down. The
-/// port was just free; connecting to it is refused at once.
-fn service_down() -> String {
-    let (listener, address) = service_up();
-    drop(listener);
-    address
-}
-
 /// Writes `text` as the services file `services.txt` in `dir`.
 fn services_file(dir: &Path, text: &str) -> String {
     let path = dir.join("services.txt");
@@ -62,7 +54,10 @@ fn every_service_up_exits_0_with_results_on_stdout_only() {
 fn a_service_down_exits_1_and_says_how_many_on_stderr() {
     let dir = tempfile::tempdir().unwrap();
     let (_web, web) = service_up();
-    let file = services_file(dir.path(), &format!("web {web}\ndb {}\n", service_down()));
+    let file = services_file(
+        dir.path(),
+        &format!("web {web}\ndb {}\n", testkit::closed_port()),
+    );
     svcctl()
         .args(["check", &file])
         .assert()
@@ -187,6 +182,9 @@ fn parse_services_refuses_malformed_lines_with_their_file_line_number() {
 fn is_up_tells_a_listener_from_a_closed_port_and_a_bad_address() {
     let (_listener, up) = service_up();
     assert!(is_up(&up, Duration::from_secs(2)));
-    assert!(!is_up(&service_down(), Duration::from_secs(2)));
+    assert!(!is_up(
+        &testkit::closed_port().to_string(),
+        Duration::from_secs(2)
+    ));
     assert!(!is_up("no port here", Duration::from_secs(2)));
 }

@@ -16,15 +16,7 @@ mod work_queue;
 
 use std::collections::BTreeMap;
 
-/// How many times each item occurs: two lists hold the same items, each as
-/// often, exactly when their counts are equal.
-pub fn counts<T: Ord + Clone>(items: &[T]) -> BTreeMap<T, usize> {
-    let mut counts = BTreeMap::new();
-    for item in items {
-        *counts.entry(item.clone()).or_insert(0) += 1;
-    }
-    counts
-}
+pub use testkit::counts;
 
 /// Checks that, within `items` (tagged `(producer, seq)`), each producer's
 /// sequence numbers appear in increasing order: the queue kept each

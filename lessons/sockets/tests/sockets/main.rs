@@ -54,11 +54,7 @@ pub fn join<T: Send + 'static>(handle: JoinHandle<T>, what: &str) -> T {
     }
 }
 
-/// The address of a port where nothing listens: bound, then let go.
-pub fn closed_port() -> SocketAddr {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
-    listener.local_addr().expect("the listener's address")
-}
+pub use testkit::closed_port;
 
 /// Reads the head of an HTTP message (up to and including the empty
 /// line), one byte at a time so that nothing after it is taken.

@@ -5,7 +5,6 @@
 //! together by a `Barrier`, all going for the last few tasks, many times.
 //! The correct code passes every time, however the threads interleave.
 
-use std::collections::BTreeMap;
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -18,24 +17,12 @@ fn tasks(prefix: &str, n: usize) -> Vec<String> {
     (0..n).map(|i| format!("{prefix}-{i:04}")).collect()
 }
 
-/// How often each task was taken, from everything the threads took.
-fn counts<'a>(taken: impl IntoIterator<Item = &'a String>) -> BTreeMap<&'a str, usize> {
-    let mut counts = BTreeMap::new();
-    for task in taken {
-        *counts.entry(task.as_str()).or_insert(0) += 1;
-    }
-    counts
-}
-
 /// Checks that `taken` holds every task of `all` exactly once.
 fn assert_each_taken_once(all: &[String], taken: &[String]) {
-    let counts = counts(taken);
+    let counts = testkit::counts(taken);
     let twice: Vec<_> = counts.iter().filter(|(_, n)| **n > 1).collect();
     assert!(twice.is_empty(), "taken more than once: {twice:?}");
-    let lost: Vec<_> = all
-        .iter()
-        .filter(|t| !counts.contains_key(t.as_str()))
-        .collect();
+    let lost: Vec<_> = all.iter().filter(|t| !counts.contains_key(*t)).collect();
     assert!(lost.is_empty(), "never taken: {lost:?}");
     assert_eq!(taken.len(), all.len());
 }
