@@ -60,6 +60,23 @@ fn the_book_builds_with_its_listings() {
         chapter.contains("validate_hostname"),
         "the solutions are included"
     );
+    // Search is on: the index the search box loads exists, and it indexes
+    // the chapters' text.
+    let book = course_root().join("target/book");
+    let index = fs::read_dir(&book)
+        .expect("the book folder exists")
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| {
+            let name = p.file_name().unwrap_or_default().to_string_lossy();
+            name.starts_with("searchindex") && name.ends_with(".js")
+        })
+        .expect("the book has a search index (mdbook-driver's `search` feature)");
+    let words = fs::read_to_string(&index).unwrap();
+    assert!(words.contains("traits.html"), "the index covers the chapters");
+    let name = index.file_name().unwrap().to_string_lossy().into_owned();
+    let front = fs::read_to_string(book.join("index.html")).unwrap();
+    assert!(front.contains(&name), "the pages load {name}");
 }
 
 /// `kata` on the real course with a state folder of its own, so the learner
