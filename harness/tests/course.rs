@@ -73,7 +73,10 @@ fn the_book_builds_with_its_listings() {
         })
         .expect("the book has a search index (mdbook-driver's `search` feature)");
     let words = fs::read_to_string(&index).unwrap();
-    assert!(words.contains("traits.html"), "the index covers the chapters");
+    assert!(
+        words.contains("traits.html"),
+        "the index covers the chapters"
+    );
     let name = index.file_name().unwrap().to_string_lossy().into_owned();
     let front = fs::read_to_string(book.join("index.html")).unwrap();
     assert!(front.contains(&name), "the pages load {name}");
