@@ -96,6 +96,15 @@ enum Command {
         #[arg(long, value_name = "SECS", default_value_t = 2 * DEFAULT_TIMEOUT_SECS)]
         timeout: u64,
     },
+    /// Maintainers: prove that the tests catch every wrong solution in gallery/ (each a diff
+    /// against the reference solution, applied to a copy of the course).
+    Gallery {
+        /// One lesson (default: all).
+        lesson: Option<String>,
+        /// Per wrong solution, stop its tests after this many seconds.
+        #[arg(long, value_name = "SECS", default_value_t = DEFAULT_TIMEOUT_SECS)]
+        timeout: u64,
+    },
     /// Build the book into target/book (mdBook as a library: nothing to install).
     Book {
         /// Open it in the browser afterwards.
@@ -164,6 +173,13 @@ fn run(cli: Cli) -> Result<bool> {
             cmd::reset::reset(&course, &scope, yes)
         }
         Command::Verify { timeout } => cmd::verify::verify(&course, secs(timeout)),
+        Command::Gallery { lesson, timeout } => {
+            let lesson = match &lesson {
+                Some(id) => Some(course.target(id)?.lesson),
+                None => None,
+            };
+            cmd::gallery::gallery(&course, lesson, secs(timeout))
+        }
         Command::Book { open } => cmd::book::book(&course, open),
         Command::Seal { lesson } => {
             for l in &course.lessons {

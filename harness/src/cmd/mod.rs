@@ -3,6 +3,7 @@
 pub mod book;
 pub mod check;
 pub mod diff;
+pub mod gallery;
 pub mod hint;
 pub mod list;
 pub mod reset;

@@ -1,0 +1,549 @@
+//! `kata gallery [<lesson>]`: the maintainers' proof that the tests catch the
+//! mistakes they claim to catch. Each lesson's `gallery/<id>/gallery.toml`
+//! lists wrong solutions; each is a small diff against the reference solution
+//! (`gallery/<id>/<wrong>.diff`). For every one, this command applies the diff
+//! to a copy of the course, builds the lesson against it and runs the
+//! exercise's tests: the wrong solution must fail at least one of the tests
+//! that its entry names. The learner never sees any of it: stubs, `kata check`
+//! and `kata list` do not read `gallery/`.
+//!
+//! The copy lives in `target/kata-gallery/course` with a target folder of its
+//! own (`target/kata-gallery/target`): sharing the course's target folder
+//! would let two checkouts of the same packages overwrite each other's
+//! builds. Files are copied only when their content changed, so a second run
+//! rebuilds only what the diffs touch.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use anstream::println;
+use serde::Deserialize;
+
+use crate::course::{Course, Lesson};
+use crate::error::{Error, Result};
+use crate::libtest::Outcome;
+use crate::runner::{self, Build, Selection, Variant};
+use crate::ui::{BAD, BOLD, DIM, OK, paint};
+
+/// What a lesson's `gallery.toml` holds.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct GalleryFile {
+    #[serde(default)]
+    wrong: Vec<Wrong>,
+}
+
+/// One wrong solution.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Wrong {
+    /// Names the mistake; the diff is `<id>.diff` beside `gallery.toml`.
+    pub id: String,
+    /// The exercise whose tests run against it.
+    pub exercise: String,
+    /// The mistake in a sentence, as the book lists it.
+    pub mistake: String,
+    /// Tests of the exercise of which at least one must fail.
+    pub caught_by: Vec<String>,
+}
+
+/// The gallery folder of `lesson`.
+pub fn gallery_dir(course: &Course, lesson: &Lesson) -> PathBuf {
+    course.root.join("gallery").join(&lesson.id)
+}
+
+/// The wrong solutions of `lesson` (none when it has no gallery yet).
+pub fn load(course: &Course, lesson: &Lesson) -> Result<Vec<Wrong>> {
+    let path = gallery_dir(course, lesson).join("gallery.toml");
+    let text = match fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(Error::io(&path, e)),
+    };
+    let file: GalleryFile = toml::from_str(&text)
+        .map_err(|e| Error::Course(format!("{}: {e}", course.display_path(&path))))?;
+    Ok(file.wrong)
+}
+
+/// How one wrong solution fared.
+#[derive(Debug)]
+enum Verdict {
+    /// One of the named tests failed (the names of all that did).
+    Caught(Vec<String>),
+    /// Every test passed: the claim is false.
+    NotCaught,
+    /// Tests failed, but none of those named.
+    CaughtByOthers(Vec<String>),
+    /// The entry itself is broken: no diff, a diff that does not apply,
+    /// a wrong solution that does not compile, an unknown test.
+    Broken(String),
+}
+
+pub fn gallery(course: &Course, only: Option<&Lesson>, timeout: Duration) -> Result<bool> {
+    if std::env::var_os("CARGO_TARGET_DIR").is_some() {
+        return Err(Error::Other(
+            "unset CARGO_TARGET_DIR: the gallery builds a copy of the course and needs a \
+             target folder of its own (target/kata-gallery/target)"
+                .into(),
+        ));
+    }
+    let lessons: Vec<&Lesson> = match only {
+        Some(lesson) => vec![lesson],
+        None => course.lessons.iter().collect(),
+    };
+    let mut plan = Vec::new();
+    for lesson in &lessons {
+        let wrongs = load(course, lesson)?;
+        if !wrongs.is_empty() {
+            plan.push((*lesson, wrongs));
+        }
+    }
+    if plan.is_empty() {
+        println!("no wrong solutions in gallery/ for these lessons");
+        return Ok(only.is_none());
+    }
+
+    let work = course.root.join("target").join("kata-gallery");
+    let copy_root = work.join("course");
+    mirror(&course.root, &copy_root)?;
+    fs::create_dir_all(copy_root.join(".cargo")).map_err(|e| Error::io(&copy_root, e))?;
+    write_if_changed(
+        &copy_root.join(".cargo/config.toml"),
+        format!(
+            "# Written by `kata gallery`: this copy builds into a folder of its own.\n\
+             [build]\ntarget-dir = {:?}\n",
+            work.join("target").display().to_string()
+        )
+        .as_bytes(),
+    )?;
+    let copy = Course::load(&copy_root)?;
+
+    let mut rows: Vec<(String, String, Verdict, Duration)> = Vec::new();
+    for (lesson, wrongs) in &plan {
+        let copy_lesson = copy
+            .lesson(&lesson.id)
+            .expect("the copy has the same lessons");
+        let dir = gallery_dir(course, lesson);
+        let listed = listed_tests(&copy, copy_lesson)?;
+        let mut seen = BTreeSet::new();
+        for wrong in wrongs {
+            let started = Instant::now();
+            let verdict = if !seen.insert(wrong.id.clone()) {
+                Verdict::Broken(format!("a second entry with the id {}", wrong.id))
+            } else {
+                judge(
+                    course,
+                    &copy,
+                    copy_lesson,
+                    &dir,
+                    wrong,
+                    listed.as_ref(),
+                    timeout,
+                )?
+            };
+            print_row(&lesson.id, wrong, &verdict);
+            rows.push((lesson.id.clone(), wrong.id.clone(), verdict, started.elapsed()));
+        }
+        // Diffs on disk without an entry are claims nobody checks.
+        for stray in stray_diffs(&dir, wrongs)? {
+            let verdict = Verdict::Broken(format!(
+                "{stray} has no [[wrong]] entry in gallery.toml"
+            ));
+            let wrong = Wrong {
+                id: stray.trim_end_matches(".diff").to_string(),
+                exercise: "-".into(),
+                mistake: String::new(),
+                caught_by: Vec::new(),
+            };
+            print_row(&lesson.id, &wrong, &verdict);
+            rows.push((lesson.id.clone(), wrong.id, verdict, Duration::ZERO));
+        }
+        restore(course, &copy, lesson)?;
+    }
+
+    let failed = rows
+        .iter()
+        .filter(|(_, _, v, _)| !matches!(v, Verdict::Caught(_)))
+        .count();
+    let passed = rows.len() - failed;
+    let per_lesson: BTreeMap<&str, (usize, f64)> =
+        rows.iter().fold(BTreeMap::new(), |mut acc, (l, _, _, t)| {
+            let e = acc.entry(l.as_str()).or_insert((0, 0.0));
+            e.0 += 1;
+            e.1 += t.as_secs_f64();
+            acc
+        });
+    let summary: Vec<String> = per_lesson
+        .iter()
+        .map(|(l, (n, secs))| format!("{l} {n} in {secs:.0} s"))
+        .collect();
+    println!("{}", paint(DIM, summary.join(", ")));
+    println!("gallery: {passed} passed, {failed} failed");
+    Ok(failed == 0)
+}
+
+fn print_row(lesson: &str, wrong: &Wrong, verdict: &Verdict) {
+    let subject = format!("{lesson}/{}", wrong.id);
+    let line = match verdict {
+        Verdict::Caught(by) => format!(
+            "{} {subject:<58} caught by {}",
+            paint(OK, "✓"),
+            by.join(", ")
+        ),
+        Verdict::NotCaught => format!(
+            "{} {subject:<58} {}: every test of {} passes",
+            paint(BAD, "✗"),
+            paint(BOLD, "NOT CAUGHT"),
+            wrong.exercise
+        ),
+        Verdict::CaughtByOthers(by) => format!(
+            "{} {subject:<58} {}: failed {}, but gallery.toml names {}",
+            paint(BAD, "✗"),
+            paint(BOLD, "NOT CAUGHT by the named tests"),
+            by.join(", "),
+            wrong.caught_by.join(", ")
+        ),
+        Verdict::Broken(why) => format!("{} {subject:<58} {why}", paint(BAD, "✗")),
+    };
+    println!("{line}");
+}
+
+/// The tests of the lesson's binary as shipped, to check that `caught_by`
+/// names real tests. `None` when the reference solution does not build.
+fn listed_tests(copy: &Course, lesson: &Lesson) -> Result<Option<Vec<String>>> {
+    match runner::build(copy, lesson, Variant::Solution)? {
+        Build::Ready(exe) => Ok(Some(runner::list_tests(&copy.lesson_dir(lesson), &exe)?)),
+        Build::Failed { .. } => Ok(None),
+    }
+}
+
+fn judge(
+    course: &Course,
+    copy: &Course,
+    lesson: &Lesson,
+    dir: &Path,
+    wrong: &Wrong,
+    listed: Option<&Vec<String>>,
+    timeout: Duration,
+) -> Result<Verdict> {
+    let Some(exercise) = lesson.exercise(&wrong.exercise) else {
+        return Ok(Verdict::Broken(format!(
+            "no exercise {} in lesson {}",
+            wrong.exercise, lesson.id
+        )));
+    };
+    if wrong.caught_by.is_empty() {
+        return Ok(Verdict::Broken("caught_by names no test".into()));
+    }
+    let prefix = format!("{}::", exercise.id);
+    if let Some(listed) = listed {
+        let unknown: Vec<&String> = wrong
+            .caught_by
+            .iter()
+            .filter(|t| !listed.contains(t) || !t.starts_with(&prefix))
+            .collect();
+        if !unknown.is_empty() {
+            return Ok(Verdict::Broken(format!(
+                "caught_by names tests that are not tests of {}: {}",
+                exercise.id,
+                unknown
+                    .iter()
+                    .map(|s| s.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )));
+        }
+    }
+    let diff_path = dir.join(format!("{}.diff", wrong.id));
+    let diff = match fs::read_to_string(&diff_path) {
+        Ok(diff) => diff,
+        Err(e) => {
+            return Ok(Verdict::Broken(format!(
+                "cannot read {}: {e}",
+                course.display_path(&diff_path)
+            )));
+        }
+    };
+    restore(course, copy, lesson)?;
+    if let Err(why) = apply(&copy.root, &diff) {
+        return Ok(Verdict::Broken(format!("the diff does not apply: {why}")));
+    }
+    let exe = match runner::build(copy, lesson, Variant::Solution)? {
+        Build::Ready(exe) => exe,
+        Build::Failed { errors } => {
+            let first = errors.first().map(|e| first_line(e)).unwrap_or_default();
+            return Ok(Verdict::Broken(format!(
+                "the wrong solution does not compile: {first}"
+            )));
+        }
+    };
+    let run = runner::run_tests(
+        &copy.lesson_dir(lesson),
+        &exe,
+        Selection::Prefix(&prefix),
+        timeout,
+    )?;
+    let mut failed: Vec<String> = run
+        .run
+        .results
+        .iter()
+        .filter(|r| matches!(r.outcome, Outcome::Failed(_)))
+        .map(|r| r.name.clone())
+        .collect();
+    if let Some(hung) = &run.run.unfinished {
+        // A test that hung or crashed the binary: it catches the mistake
+        // only because the verdict names it; say so.
+        failed.push(format!("{hung} (did not finish)"));
+    }
+    let named: Vec<String> = failed
+        .iter()
+        .filter(|f| {
+            wrong
+                .caught_by
+                .iter()
+                .any(|c| f.as_str() == c || f.strip_suffix(" (did not finish)") == Some(c))
+        })
+        .cloned()
+        .collect();
+    Ok(if !named.is_empty() {
+        Verdict::Caught(named)
+    } else if failed.is_empty() && run.abnormal_end().is_none() {
+        Verdict::NotCaught
+    } else if failed.is_empty() {
+        Verdict::Broken(format!(
+            "the run ended abnormally: {}",
+            run.abnormal_end().unwrap_or_default()
+        ))
+    } else {
+        Verdict::CaughtByOthers(failed)
+    })
+}
+
+fn first_line(text: &str) -> String {
+    let plain = strip_ansi(text);
+    plain.lines().next().unwrap_or("").to_string()
+}
+
+/// Removes ANSI colour sequences (cargo's rendered diagnostics carry them).
+fn strip_ansi(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            for c in chars.by_ref() {
+                if c.is_ascii_alphabetic() {
+                    break;
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Applies a unified diff (one file or several, as `git diff` prints them)
+/// to the files under `root`. Strict: a hunk whose context does not match
+/// is an error, never a fuzzy guess.
+pub fn apply(root: &Path, diff: &str) -> std::result::Result<(), String> {
+    let sections = split_files(diff);
+    if sections.is_empty() {
+        return Err("no file in the diff".into());
+    }
+    for section in sections {
+        let path = target_path(&section).ok_or("a file section names no `+++ b/` path")?;
+        if path.split('/').any(|part| part == ".." || part.is_empty()) {
+            return Err(format!("the diff names a path outside the course: {path}"));
+        }
+        let file = root.join(&path);
+        let original =
+            fs::read_to_string(&file).map_err(|e| format!("cannot read {path}: {e}"))?;
+        let patch = diffy::Patch::from_str(&section).map_err(|e| format!("{path}: {e}"))?;
+        let patched = diffy::apply(&original, &patch)
+            .map_err(|e| format!("{path} does not match the diff's context ({e})"))?;
+        fs::write(&file, patched).map_err(|e| format!("cannot write {path}: {e}"))?;
+    }
+    Ok(())
+}
+
+/// The per-file sections of a diff, each starting at its `--- ` line.
+fn split_files(diff: &str) -> Vec<String> {
+    let mut sections: Vec<String> = Vec::new();
+    let mut current: Option<String> = None;
+    let mut lines = diff.split_inclusive('\n').peekable();
+    while let Some(line) = lines.next() {
+        let starts_file =
+            line.starts_with("--- ") && lines.peek().is_some_and(|next| next.starts_with("+++ "));
+        if starts_file {
+            if let Some(done) = current.take() {
+                sections.push(done);
+            }
+            current = Some(line.to_string());
+        } else if line.starts_with("diff --git ") {
+            if let Some(done) = current.take() {
+                sections.push(done);
+            }
+        } else if let Some(section) = current.as_mut() {
+            section.push_str(line);
+        }
+    }
+    sections.extend(current);
+    sections
+}
+
+/// `+++ b/solutions/x/y.rs` -> `solutions/x/y.rs`.
+fn target_path(section: &str) -> Option<String> {
+    let line = section.lines().find(|l| l.starts_with("+++ "))?;
+    let path = line["+++ ".len()..].split('\t').next()?.trim();
+    Some(path.strip_prefix("b/").unwrap_or(path).to_string())
+}
+
+/// `.diff` files in the gallery folder with no entry in `gallery.toml`.
+fn stray_diffs(dir: &Path, wrongs: &[Wrong]) -> Result<Vec<String>> {
+    let mut stray = Vec::new();
+    let entries = match fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(_) => return Ok(stray),
+    };
+    for entry in entries {
+        let entry = entry.map_err(|e| Error::io(dir, e))?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if let Some(id) = name.strip_suffix(".diff")
+            && !wrongs.iter().any(|w| w.id == id)
+        {
+            stray.push(name);
+        }
+    }
+    stray.sort();
+    Ok(stray)
+}
+
+/// Puts the reference solutions of `lesson` back into the copy.
+fn restore(course: &Course, copy: &Course, lesson: &Lesson) -> Result<()> {
+    let from = course.root.join("solutions").join(&lesson.id);
+    let to = copy.root.join("solutions").join(&lesson.id);
+    mirror(&from, &to)
+}
+
+/// Folders of the course that a copy does not need.
+const NOT_COPIED: &[&str] = &["target", ".git", ".kata", ".cargo", "gallery", "book"];
+
+/// Makes `to` a copy of `from`, writing only files whose content differs
+/// (so cargo sees unchanged files as unchanged) and removing files that
+/// `from` no longer has.
+fn mirror(from: &Path, to: &Path) -> Result<()> {
+    fs::create_dir_all(to).map_err(|e| Error::io(to, e))?;
+    let mut present = BTreeSet::new();
+    for entry in fs::read_dir(from).map_err(|e| Error::io(from, e))? {
+        let entry = entry.map_err(|e| Error::io(from, e))?;
+        let name = entry.file_name();
+        if NOT_COPIED.iter().any(|n| name == *n) {
+            continue;
+        }
+        present.insert(name.clone());
+        let source = entry.path();
+        let dest = to.join(&name);
+        let kind = entry.file_type().map_err(|e| Error::io(&source, e))?;
+        if kind.is_dir() {
+            mirror(&source, &dest)?;
+        } else if kind.is_file() {
+            let bytes = fs::read(&source).map_err(|e| Error::io(&source, e))?;
+            write_if_changed(&dest, &bytes)?;
+        }
+    }
+    for entry in fs::read_dir(to).map_err(|e| Error::io(to, e))? {
+        let entry = entry.map_err(|e| Error::io(to, e))?;
+        let name = entry.file_name();
+        // The copy's own cargo configuration is not the course's.
+        if present.contains(&name) || name == ".cargo" {
+            continue;
+        }
+        let path = entry.path();
+        let removed = if path.is_dir() {
+            fs::remove_dir_all(&path)
+        } else {
+            fs::remove_file(&path)
+        };
+        removed.map_err(|e| Error::io(&path, e))?;
+    }
+    Ok(())
+}
+
+fn write_if_changed(path: &Path, bytes: &[u8]) -> Result<()> {
+    if fs::read(path).is_ok_and(|old| old == bytes) {
+        return Ok(());
+    }
+    fs::write(path, bytes).map_err(|e| Error::io(path, e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TWO_FILES: &str = "\
+diff --git a/solutions/a/x.rs b/solutions/a/x.rs
+index 1111111..2222222 100644
+--- a/solutions/a/x.rs
++++ b/solutions/a/x.rs
+@@ -1,3 +1,3 @@
+ fn one() {}
+-fn two() {}
++fn two() { panic!() }
+ fn three() {}
+diff --git a/solutions/a/y.rs b/solutions/a/y.rs
+index 3333333..4444444 100644
+--- a/solutions/a/y.rs
++++ b/solutions/a/y.rs
+@@ -1,2 +1,2 @@
+-let a = 1;
++let a = 2;
+ let b = 1;
+";
+
+    #[test]
+    fn applies_every_file_of_a_git_diff() {
+        let dir = tempfile::tempdir().unwrap();
+        let sol = dir.path().join("solutions/a");
+        fs::create_dir_all(&sol).unwrap();
+        fs::write(sol.join("x.rs"), "fn one() {}\nfn two() {}\nfn three() {}\n").unwrap();
+        fs::write(sol.join("y.rs"), "let a = 1;\nlet b = 1;\n").unwrap();
+        apply(dir.path(), TWO_FILES).unwrap();
+        assert_eq!(
+            fs::read_to_string(sol.join("x.rs")).unwrap(),
+            "fn one() {}\nfn two() { panic!() }\nfn three() {}\n"
+        );
+        assert_eq!(
+            fs::read_to_string(sol.join("y.rs")).unwrap(),
+            "let a = 2;\nlet b = 1;\n"
+        );
+    }
+
+    #[test]
+    fn refuses_a_diff_whose_context_does_not_match() {
+        let dir = tempfile::tempdir().unwrap();
+        let sol = dir.path().join("solutions/a");
+        fs::create_dir_all(&sol).unwrap();
+        fs::write(sol.join("x.rs"), "fn one() {}\nfn TWO() {}\nfn three() {}\n").unwrap();
+        fs::write(sol.join("y.rs"), "let a = 1;\nlet b = 1;\n").unwrap();
+        let err = apply(dir.path(), TWO_FILES).unwrap_err();
+        assert!(err.contains("solutions/a/x.rs"), "{err}");
+    }
+
+    #[test]
+    fn refuses_paths_outside_the_course() {
+        let dir = tempfile::tempdir().unwrap();
+        let diff = "--- a/../x.rs\n+++ b/../x.rs\n@@ -1 +1 @@\n-a\n+b\n";
+        let err = apply(dir.path(), diff).unwrap_err();
+        assert!(err.contains("outside the course"), "{err}");
+    }
+
+    #[test]
+    fn strips_colour_from_compiler_errors() {
+        assert_eq!(
+            first_line("\u{1b}[1m\u{1b}[38;5;9merror[E0308]\u{1b}[0m: mismatched\nmore"),
+            "error[E0308]: mismatched"
+        );
+    }
+}
