@@ -21,7 +21,39 @@ use crate::seal;
 use crate::ui::{self, BAD, BOLD, DIM, OK, paint};
 
 /// Book pages that belong to no lesson.
-const GENERAL_PAGES: &[&str] = &["SUMMARY.md", "introduction.md"];
+const GENERAL_PAGES: &[&str] = &["SUMMARY.md", "introduction.md", "before-you-start.md"];
+
+/// The pages of a lesson besides its overview `<id>.md` and one page per
+/// exercise `<id>-<exercise>.md`: `<id>-<part>.md`. A long Concepts part
+/// goes on in `<id>-concepts-<topic>.md`.
+const LESSON_PARTS: &[&str] = &[
+    "concepts",
+    "python",
+    "performance",
+    "production",
+    "solutions",
+    "gallery",
+];
+
+/// A page longer than this is split (issue 14: a page you can find your
+/// way in, and an exercise one click from `kata check`'s verdict).
+const MAX_PAGE_LINES: usize = 500;
+
+/// Whether `stem` (a page's file name without `.md`) is one of a lesson's
+/// pages: its overview, one of [`LESSON_PARTS`], or an exercise's page.
+fn is_lesson_page(course: &Course, stem: &str) -> bool {
+    course.lessons.iter().any(|lesson| {
+        let Some(part) = stem.strip_prefix(lesson.id.as_str()) else {
+            return false;
+        };
+        let Some(part) = part.strip_prefix('-') else {
+            return part.is_empty();
+        };
+        LESSON_PARTS.contains(&part)
+            || part.starts_with("concepts-")
+            || lesson.exercise(part).is_some()
+    })
+}
 
 /// One line of the verdict table.
 #[derive(Debug)]
@@ -283,7 +315,20 @@ fn lesson_checks(course: &Course, lesson: &Lesson, table: &mut Table) -> Result<
 
     let summary = fs::read_to_string(course.root.join("book/src/SUMMARY.md")).unwrap_or_default();
     let mut problems = Vec::new();
-    for page in [format!("{id}.md"), format!("{id}-solutions.md")] {
+    let mut pages = vec![
+        format!("{id}.md"),
+        format!("{id}-concepts.md"),
+        format!("{id}-python.md"),
+    ];
+    // Every exercise has a page of its own: `kata check` points at it.
+    pages.extend(
+        lesson
+            .exercises
+            .iter()
+            .map(|e| crate::book_page::exercise_source(id, &e.id)),
+    );
+    pages.push(format!("{id}-solutions.md"));
+    for page in pages {
         if !course.root.join("book/src").join(&page).is_file() {
             problems.push(format!("book/src/{page} is missing"));
         } else if !summary.contains(&format!("]({page})")) {
@@ -311,6 +356,7 @@ fn course_checks(course: &Course, table: &mut Table) -> Result<()> {
     table.add("course: every lesson folder is listed", problems);
 
     let book_src = course.root.join("book/src");
+    let summary = fs::read_to_string(book_src.join("SUMMARY.md")).unwrap_or_default();
     let mut problems = Vec::new();
     let mut includes = Vec::new();
     for page in md_files(&book_src) {
@@ -320,13 +366,23 @@ fn course_checks(course: &Course, table: &mut Table) -> Result<()> {
             .to_string_lossy()
             .into_owned();
         let stem = name.trim_end_matches(".md");
-        let lesson_page = ids
-            .iter()
-            .any(|id| stem == *id || stem.starts_with(&format!("{id}-")));
-        if !lesson_page && !GENERAL_PAGES.contains(&name.as_str()) {
-            problems.push(format!("book/src/{name} belongs to no lesson"));
+        if !GENERAL_PAGES.contains(&name.as_str()) && !is_lesson_page(course, stem) {
+            problems.push(format!(
+                "book/src/{name} belongs to no lesson (pages are <lesson>.md or \
+                 <lesson>-<part>.md, the part being an exercise or one of {})",
+                LESSON_PARTS.join(", ")
+            ));
         }
         let text = fs::read_to_string(&page).unwrap_or_default();
+        if name != "SUMMARY.md" && !summary.contains(&format!("]({name})")) {
+            problems.push(format!("book/src/SUMMARY.md does not link {name}"));
+        }
+        let lines = text.lines().count();
+        if lines > MAX_PAGE_LINES {
+            problems.push(format!(
+                "book/src/{name} has {lines} lines: split it (at most {MAX_PAGE_LINES})"
+            ));
+        }
         includes.extend(include_problems(course, &page, &text));
     }
     table.add("book: every chapter has a lesson", problems);
