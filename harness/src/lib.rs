@@ -1,6 +1,7 @@
 //! The `kata` CLI of Ops Katas, as a library so its parts can be tested.
 //! See ARCHITECTURE.md for how it builds and runs learner code.
 
+pub mod book_page;
 pub mod cmd;
 pub mod course;
 pub mod error;
