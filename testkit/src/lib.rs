@@ -7,6 +7,7 @@
 //! One module per kind of helper, each with its own tests; everything is also
 //! re-exported here, so a test writes `testkit::within(..)`.
 
+pub mod asleep;
 pub mod io_double;
 pub mod loopback;
 pub mod multiset;
