@@ -178,6 +178,9 @@ impl<T> Promise<T> {
 
     /// Waits at most `limit` for the result; whether it is there now.
     /// The result stays in the promise, for [`Promise::wait`] to take.
+    /// Several threads may wait on one promise: all of them are woken when
+    /// the result arrives. A limit too long to be a point in time
+    /// (`Duration::MAX`) means no limit (`Instant::checked_add` tells).
     pub fn wait_timeout(&self, limit: Duration) -> bool {
         todo!(
             "wait at most {limit:?} in total on {} for the result",

@@ -126,7 +126,10 @@ impl Semaphore {
 
     /// Takes a permit, waiting at most `limit` for one to be free
     /// (Python's `acquire(timeout=…)`); `Err(TimedOut { limit })` if none
-    /// became free in time.
+    /// became free in time. The limit is for the whole call: a wake-up that
+    /// finds no permit waits again, for the time that is left. A limit too
+    /// long to be a point in time (`Duration::MAX`) means no limit
+    /// (`Instant::checked_add` tells).
     pub fn acquire_timeout(&self, limit: Duration) -> Result<Permit<'_>, TimedOut> {
         todo!(
             "wait at most {limit:?} in total on {:?} for a permit of {:?}",

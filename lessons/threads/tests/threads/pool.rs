@@ -7,7 +7,7 @@ use std::sync::{Arc, Barrier, Mutex, mpsc};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use testkit::{DEFAULT_LIMIT, within};
+use testkit::{DEFAULT_LIMIT, thread_cpu_time, thread_wakeups, within};
 use threads::pool::{JobPanicked, ThreadPool};
 
 // Wrong solutions caught: a queue that is a stack (the newest job first),
@@ -89,9 +89,11 @@ fn the_jobs_run_on_the_workers_only() {
     );
 }
 
-// Wrong solutions caught: `is_ready` true before the job has run,
-// `wait_timeout` that returns at once or ignores its limit, or a result
-// that `wait_timeout` takes away from `wait`.
+// Catches: `is_ready` true before the job has run, `wait_timeout` that
+// returns at once or ignores its limit, or that is not woken when the job
+// finishes (it sleeps out its whole limit).
+// [gallery: pool-ready-before-the-job, pool-wait-timeout-returns-at-once,
+// pool-wait-timeout-sleeps-its-limit]
 #[test]
 fn a_promise_is_ready_once_its_job_is_done() {
     within(DEFAULT_LIMIT * 2, "a promise", || {
@@ -110,10 +112,152 @@ fn a_promise_is_ready_once_its_job_is_done() {
             "wait_timeout gave up after {waited:?}, before its limit of 60ms"
         );
         gate_tx.send(()).unwrap();
+        let started = Instant::now();
         assert!(promise.wait_timeout(DEFAULT_LIMIT), "the job is done");
+        let waited = started.elapsed();
+        assert!(
+            waited < DEFAULT_LIMIT / 2,
+            "the finished job woke wait_timeout only after {waited:?}"
+        );
         assert!(promise.is_ready());
         assert_eq!(promise.wait(), Ok("row inserted"));
     });
+}
+
+// Catches: `wait_timeout` on an already finished promise that takes the
+// result out (a later `wait` then has nothing to return), one that gives
+// up before looking when its limit is zero, and a deadline of
+// `Instant::now() + limit`, which panics for `Duration::MAX` ("no limit").
+// The pool is dropped first, which finishes the job: the promise is
+// finished before any `wait_timeout`.
+// [gallery: pool-wait-timeout-takes-the-result, pool-wait-timeout-zero-false,
+// pool-wait-timeout-deadline-overflows]
+#[test]
+fn wait_timeout_on_a_finished_promise_leaves_the_result() {
+    let result = within(DEFAULT_LIMIT, "a finished promise", || {
+        let pool = ThreadPool::new(1);
+        let promise = pool.submit(|| "mail sent");
+        drop(pool);
+        assert!(promise.wait_timeout(Duration::ZERO), "the job is done");
+        assert!(promise.is_ready(), "wait_timeout took the result away");
+        assert!(promise.wait_timeout(Duration::from_millis(1)));
+        assert!(promise.wait_timeout(Duration::MAX));
+        assert!(promise.is_ready(), "wait_timeout took the result away");
+        promise.wait()
+    });
+    assert_eq!(result, Ok("mail sent"));
+}
+
+// Catches: a `wait` or `wait_timeout` that polls (a loop with a short
+// `sleep`, or `yield_now`) instead of sleeping on the slot's condition
+// variable. The job takes 300 ms; the waiting thread should sleep through
+// them: a few wake-ups, next to no CPU time. (Wake-ups are counted on
+// Linux only.) [gallery: pool-wait-sleep-polls, pool-wait-spins,
+// pool-wait-timeout-sleep-polls]
+#[test]
+fn waiting_for_a_promise_sleeps_instead_of_polling() {
+    const HOLD: Duration = Duration::from_millis(300);
+    for timed in [false, true] {
+        let what = if timed { "wait_timeout" } else { "wait" };
+        let (result, wakeups, cpu) = within(DEFAULT_LIMIT * 2, "a waiter for 300 ms", move || {
+            let pool = ThreadPool::new(1);
+            let (gate_tx, gate_rx) = mpsc::channel::<()>();
+            let promise = pool.submit(move || {
+                let _ = gate_rx.recv();
+                7
+            });
+            let (ready_tx, ready_rx) = mpsc::channel();
+            let waiter = thread::spawn(move || {
+                let (wakeups, cpu) = (thread_wakeups(), thread_cpu_time());
+                ready_tx.send(()).unwrap();
+                let result = if timed {
+                    promise.wait_timeout(DEFAULT_LIMIT);
+                    promise.wait()
+                } else {
+                    promise.wait()
+                };
+                (
+                    result,
+                    thread_wakeups()
+                        .zip(wakeups)
+                        .map(|(after, before)| after - before),
+                    thread_cpu_time() - cpu,
+                )
+            });
+            ready_rx.recv().unwrap();
+            // The time being measured, not a way to order the threads.
+            thread::sleep(HOLD);
+            gate_tx.send(()).unwrap();
+            waiter.join().expect("the waiter did not panic")
+        });
+        assert_eq!(result, Ok(7));
+        assert!(
+            cpu < Duration::from_millis(50),
+            "{what} used {cpu:?} of CPU while the job took {HOLD:?}: a busy wait"
+        );
+        if let Some(wakeups) = wakeups {
+            assert!(
+                wakeups <= 10,
+                "{what} was woken {wakeups} times while the job ran: it polls \
+                 instead of waiting on the condition variable"
+            );
+        }
+    }
+}
+
+// Catches: a job that wakes one waiter of several (`notify_one`): a promise
+// can be waited for from several threads (`wait_timeout` takes `&self`),
+// and each must be woken when the result arrives, not at the end of its
+// limit. [gallery: pool-submit-notifies-one-waiter]
+#[test]
+fn every_thread_waiting_on_a_promise_is_woken() {
+    const WAITERS: usize = 4;
+    let waited = within(DEFAULT_LIMIT * 2, "four waiters on one promise", || {
+        let pool = ThreadPool::new(1);
+        let (gate_tx, gate_rx) = mpsc::channel::<()>();
+        let promise = pool.submit(move || {
+            let _ = gate_rx.recv();
+            "done"
+        });
+        let promise = &promise;
+        let ready = Barrier::new(WAITERS + 1);
+        let waited = thread::scope(|scope| {
+            let waiters: Vec<_> = (0..WAITERS)
+                .map(|_| {
+                    let ready = &ready;
+                    scope.spawn(move || {
+                        ready.wait();
+                        let ok = promise.wait_timeout(DEFAULT_LIMIT);
+                        (ok, Instant::now())
+                    })
+                })
+                .collect();
+            ready.wait();
+            // Time for the waiters to fall asleep in `wait_timeout`, so that
+            // only a notification can wake them. (A correct promise passes
+            // whether they are asleep yet or not.)
+            thread::sleep(Duration::from_millis(200));
+            let opened = Instant::now();
+            gate_tx.send(()).unwrap();
+            waiters
+                .into_iter()
+                .map(|w| {
+                    let (ok, at) = w.join().unwrap();
+                    assert!(ok, "the job is done");
+                    at.saturating_duration_since(opened)
+                })
+                .collect::<Vec<_>>()
+        });
+        drop(pool);
+        waited
+    });
+    for late in waited {
+        assert!(
+            late < DEFAULT_LIMIT / 2,
+            "a waiter returned {late:?} after the job finished: the result \
+             wakes only one of the threads waiting for it"
+        );
+    }
 }
 
 // Wrong solution caught: `wait` that returns (or panics) before the job is

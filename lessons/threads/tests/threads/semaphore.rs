@@ -9,35 +9,43 @@ use std::time::{Duration, Instant};
 use testkit::{DEFAULT_LIMIT, thread_cpu_time, thread_wakeups, within};
 use threads::semaphore::{Semaphore, TimedOut};
 
+// Catches: a count that does not go down with each permit or back up with
+// each drop. [gallery: semaphore-drop-forgets-the-permit]
 #[test]
 fn permits_are_counted_out_and_back() {
-    let sem = Semaphore::new(3);
-    assert_eq!(sem.available(), 3);
-    let first = sem.acquire();
-    assert_eq!(sem.available(), 2);
-    let second = sem.try_acquire().expect("a permit is free");
-    assert_eq!(sem.available(), 1);
-    drop(first);
-    assert_eq!(sem.available(), 2);
-    drop(second);
-    assert_eq!(sem.available(), 3);
+    within(DEFAULT_LIMIT, "counting permits", || {
+        let sem = Semaphore::new(3);
+        assert_eq!(sem.available(), 3);
+        let first = sem.acquire();
+        assert_eq!(sem.available(), 2);
+        let second = sem.try_acquire().expect("a permit is free");
+        assert_eq!(sem.available(), 1);
+        drop(first);
+        assert_eq!(sem.available(), 2);
+        drop(second);
+        assert_eq!(sem.available(), 3);
+    });
 }
 
-// Wrong solutions caught: a `try_acquire` that waits, or that hands out a
-// permit that is not there (a count that goes below zero).
+// Catches: a `try_acquire` that waits (it fails the bounded wait instead of
+// hanging the run), or that hands out a permit that is not there (a count
+// that goes below zero). [gallery: semaphore-try-acquire-waits,
+// semaphore-try-acquire-below-zero]
 #[test]
 fn try_acquire_fails_when_every_permit_is_taken() {
-    let sem = Semaphore::new(2);
-    let a = sem.try_acquire().expect("first permit");
-    let b = sem.try_acquire().expect("second permit");
-    assert!(sem.try_acquire().is_none(), "a third permit out of two");
-    assert_eq!(sem.available(), 0);
-    drop(a);
-    let c = sem.try_acquire().expect("a permit was given back");
-    assert!(sem.try_acquire().is_none());
-    drop((b, c));
-    assert_eq!(sem.available(), 2);
-    assert!(Semaphore::new(0).try_acquire().is_none());
+    within(DEFAULT_LIMIT, "try_acquire with every permit taken", || {
+        let sem = Semaphore::new(2);
+        let a = sem.try_acquire().expect("first permit");
+        let b = sem.try_acquire().expect("second permit");
+        assert!(sem.try_acquire().is_none(), "a third permit out of two");
+        assert_eq!(sem.available(), 0);
+        drop(a);
+        let c = sem.try_acquire().expect("a permit was given back");
+        assert!(sem.try_acquire().is_none());
+        drop((b, c));
+        assert_eq!(sem.available(), 2);
+        assert!(Semaphore::new(0).try_acquire().is_none());
+    });
 }
 
 // Wrong solutions caught: `if` instead of `while` around `wait` (a woken
@@ -296,5 +304,135 @@ fn a_timed_acquire_gets_a_permit_released_in_time() {
                 "the release woke the waiter only after {waited:?}"
             );
         });
+    });
+}
+
+// Catches: a timed acquire that gives up after one wake-up that did not
+// get it the permit (`if` instead of `while` around `wait_timeout`), long
+// before its limit. The test holds the only permit and, every 50 ms, gives
+// it back and takes it again at once: each release wakes the waiter, which
+// then finds the permit gone. The waiter may now and then win the race and
+// get the permit (a correct outcome; the round is tried again), but a
+// waiter that gives up early does so at the first release it loses.
+// [gallery: semaphore-timeout-gives-up-after-one-wakeup]
+#[test]
+fn a_timed_acquire_woken_without_a_permit_waits_on_until_its_limit() {
+    const LIMIT: Duration = Duration::from_millis(400);
+    const CHURN: Duration = Duration::from_millis(50);
+    within(DEFAULT_LIMIT * 3, "acquire_timeout against a thief", || {
+        for _round in 0..20 {
+            let sem = Semaphore::new(1);
+            let sem = &sem;
+            let mut held = Some(sem.acquire());
+            let (got, waited) = thread::scope(|scope| {
+                let (ready_tx, ready_rx) = mpsc::channel();
+                let waiter = scope.spawn(move || {
+                    ready_tx.send(()).unwrap();
+                    let started = Instant::now();
+                    let got = sem.acquire_timeout(LIMIT).map(drop);
+                    (got, started.elapsed())
+                });
+                ready_rx.recv().unwrap();
+                while !waiter.is_finished() {
+                    // Time for the waiter to fall asleep again; this sleep
+                    // orders nothing the assertions depend on.
+                    thread::sleep(CHURN);
+                    drop(held.take());
+                    // Taken back at once, before the woken waiter runs
+                    // (almost always: the waker is already running).
+                    held = sem.try_acquire();
+                    if held.is_none() {
+                        break; // the waiter won this race and has the permit
+                    }
+                }
+                waiter.join().unwrap()
+            });
+            drop(held);
+            match got {
+                // The waiter beat the test to a released permit: fine, but
+                // nothing was shown. Try again.
+                Ok(()) => continue,
+                Err(timed_out) => {
+                    assert_eq!(timed_out, TimedOut { limit: LIMIT });
+                    assert!(
+                        waited >= LIMIT,
+                        "acquire_timeout({LIMIT:?}) gave up after {waited:?}: a wake-up \
+                         that finds no permit must wait again for the time that is left"
+                    );
+                    return;
+                }
+            }
+        }
+    });
+}
+
+// Catches: a timed acquire that polls (a loop around `try_acquire` with a
+// short `sleep`, or `yield_now`) instead of sleeping on the condition
+// variable. [gallery: semaphore-timeout-sleep-polls,
+// semaphore-timeout-spins]
+#[test]
+fn a_waiting_timed_acquire_sleeps_instead_of_polling() {
+    const HOLD: Duration = Duration::from_millis(300);
+    let (got, wakeups, cpu) = within(DEFAULT_LIMIT * 2, "a timed waiter for 300 ms", || {
+        let sem = Arc::new(Semaphore::new(1));
+        let held = sem.acquire();
+        let (ready_tx, ready_rx) = mpsc::channel();
+        let waiter = {
+            let sem = Arc::clone(&sem);
+            thread::spawn(move || {
+                let (wakeups, cpu) = (thread_wakeups(), thread_cpu_time());
+                ready_tx.send(()).unwrap();
+                let got = sem.acquire_timeout(DEFAULT_LIMIT).map(drop);
+                (
+                    got,
+                    thread_wakeups()
+                        .zip(wakeups)
+                        .map(|(after, before)| after - before),
+                    thread_cpu_time() - cpu,
+                )
+            })
+        };
+        ready_rx.recv().unwrap();
+        // The time being measured, not a way to order the threads.
+        thread::sleep(HOLD);
+        drop(held);
+        waiter.join().expect("the waiter did not panic")
+    });
+    assert_eq!(got, Ok(()), "the permit was released within the limit");
+    assert!(
+        cpu < Duration::from_millis(50),
+        "the timed waiter used {cpu:?} of CPU while it waited {HOLD:?}: a busy wait"
+    );
+    if let Some(wakeups) = wakeups {
+        assert!(
+            wakeups <= 10,
+            "the timed waiter was woken {wakeups} times while nothing was released: \
+             it polls instead of waiting on the condition variable"
+        );
+    }
+}
+
+// Catches: a deadline computed as `Instant::now() + limit`, which panics
+// (overflow) for a limit too long to be a point in time: `Duration::MAX`
+// means "no limit", like Python's `timeout=None`.
+// [gallery: semaphore-timeout-deadline-overflows]
+#[test]
+fn an_endless_limit_waits_like_acquire() {
+    within(DEFAULT_LIMIT, "acquire_timeout(Duration::MAX)", || {
+        let sem = Semaphore::new(1);
+        let sem = &sem;
+        let free = sem.acquire_timeout(Duration::MAX);
+        assert!(free.is_ok(), "a permit is free");
+        thread::scope(|scope| {
+            let (ready_tx, ready_rx) = mpsc::channel();
+            let waiter = scope.spawn(move || {
+                ready_tx.send(()).unwrap();
+                sem.acquire_timeout(Duration::MAX).map(drop)
+            });
+            ready_rx.recv().unwrap();
+            drop(free);
+            assert_eq!(waiter.join().expect("no overflow"), Ok(()));
+        });
+        assert_eq!(sem.available(), 1);
     });
 }

@@ -56,8 +56,10 @@ fn has_service_is_named_after_the_service() {
     assert_eq!(check.name(), "has service ssh");
 }
 
-// Catches: a check that always passes, or matches a service whose name only
-// contains the wanted one (`ssh-agent` for `ssh`).
+// Catches: a check that always passes, matches a service whose name only
+// contains the wanted one (`ssh-agent` for `ssh`), or ignores case.
+// [gallery: checks-has-service-always-passes, checks-has-service-contains,
+// checks-has-service-ignores-case]
 #[test]
 fn has_service_wants_that_exact_name() {
     let check = HasService {
@@ -66,6 +68,11 @@ fn has_service_wants_that_exact_name() {
     assert_eq!(check.run(&server_with(&[ssh()])), Ok(()));
     let agent = Service::new("ssh-agent", &[2222], Protocol::Tcp);
     assert!(check.run(&server_with(&[agent])).is_err());
+    let upper = Service::new("SSH", &[22], Protocol::Tcp);
+    assert!(
+        check.run(&server_with(&[upper])).is_err(),
+        "exactly that name: SSH is not ssh"
+    );
     assert!(check.run(&server_with(&[])).is_err());
 }
 
@@ -146,6 +153,33 @@ fn no_plaintext_goes_by_port_and_protocol() {
     );
     let hidden = Service::new("admin", &[23], Protocol::Tcp);
     assert!(NoPlaintextProtocols.run(&server_with(&[hidden])).is_err());
+}
+
+// Catches: a check that looks only at each service's first port (the
+// other tests list the plaintext port first), or that reports one finding
+// per service (`else if`), so a service with both ports names only one.
+// [gallery: checks-no-plaintext-first-port-only,
+// checks-no-plaintext-one-finding-per-service]
+#[test]
+fn no_plaintext_looks_at_every_port_of_a_service() {
+    let legacy = Service::new("legacy", &[8023, 23], Protocol::Tcp);
+    let reason = NoPlaintextProtocols
+        .run(&server_with(&[legacy]))
+        .expect_err("23/tcp is the second port of legacy");
+    assert!(reason.contains("telnet"), "{reason:?}");
+    let files = Service::new("files", &[2121, 990, 21], Protocol::Tcp);
+    let reason = NoPlaintextProtocols
+        .run(&server_with(&[files]))
+        .expect_err("21/tcp is the last port of files");
+    assert!(reason.contains("ftp"), "{reason:?}");
+    let both = Service::new("old-box", &[8080, 21, 23], Protocol::Tcp);
+    let reason = NoPlaintextProtocols
+        .run(&server_with(&[both]))
+        .expect_err("old-box exposes both");
+    assert!(
+        reason.contains("ftp") && reason.contains("telnet"),
+        "both are named: {reason:?}"
+    );
 }
 
 // Catches: a default `describe` that is not the name.

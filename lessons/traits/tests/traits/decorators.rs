@@ -215,6 +215,44 @@ fn logged_logs_a_failure_with_its_reason_and_returns_it() {
     assert_eq!(runs.get(), 1);
 }
 
+/// A check named `noisy` that writes its own line into `lines` when it
+/// runs, so that the order of the logger's lines around it shows.
+struct Noisy {
+    lines: Rc<RefCell<Vec<String>>>,
+}
+
+impl Check for Noisy {
+    fn name(&self) -> String {
+        "noisy".to_string()
+    }
+
+    fn run(&self, _server: &Server) -> Outcome {
+        self.lines.borrow_mut().push("noisy runs".to_string());
+        Err("too loud".to_string())
+    }
+}
+
+// Catches: a Logged that writes its start line after the run (both lines
+// from one outcome, but the start no longer before the check), or the end
+// line before it. [gallery: decorators-logged-start-after-run]
+#[test]
+fn logged_logs_the_start_before_the_run_and_the_end_after_it() {
+    let (logger, lines) = recorder();
+    let check = Noisy {
+        lines: Rc::clone(&lines),
+    };
+    let outcome = Logged::new(check, logger).run(&web1());
+    assert_eq!(outcome, Err("too loud".to_string()));
+    assert_eq!(
+        *lines.borrow(),
+        [
+            "start noisy on web-1",
+            "noisy runs",
+            "fail noisy on web-1: too loud"
+        ]
+    );
+}
+
 #[test]
 fn logged_keeps_the_name_and_says_it_logs() {
     let (check, _) = flaky(0);

@@ -25,6 +25,22 @@ fn protocols_display_in_lower_case() {
     assert_eq!(Protocol::Udp.to_string(), "udp");
 }
 
+// Catches: a `Display` that writes the text with `write_str` or `write!`,
+// which ignore the width and alignment the stub promises (`{:>5}`).
+// [gallery: display-protocol-ignores-width]
+#[test]
+fn protocols_honour_width_and_alignment() {
+    assert_eq!(format!("{:>5}", Protocol::Tcp), "  tcp");
+    assert_eq!(format!("{:<5}|", Protocol::Udp), "udp  |");
+    assert_eq!(format!("{:^7}", Protocol::Tcp), "  tcp  ");
+    assert_eq!(
+        format!("{:5}|", Protocol::Tcp),
+        "tcp  |",
+        "text is left-aligned"
+    );
+    assert_eq!(format!("{:-<6}", Protocol::Udp), "udp---");
+}
+
 // Catches: a case-sensitive protocol parser.
 #[test]
 fn protocols_parse_in_any_case() {
@@ -163,14 +179,43 @@ fn port_zero_and_signs_are_bad_ports() {
 }
 
 // Catches: an error that loses which port was wrong, numbers out of range
-// wrapped or clamped, empty entries skipped.
+// wrapped or clamped (65536 wraps to 0, which is refused anyway; 65537
+// wraps to 1), empty entries skipped.
+// [gallery: display-port-wraps-to-u16, display-empty-port-entries-skipped]
 #[test]
 fn non_numbers_and_out_of_range_ports_are_bad_ports() {
     assert_eq!(parse("http:65536/tcp"), Err(bad_port("65536")));
+    assert_eq!(parse("http:65537/tcp"), Err(bad_port("65537")));
+    assert_eq!(parse("http:80,70000/tcp"), Err(bad_port("70000")));
+    assert_eq!(
+        parse("http:4294967377/tcp"),
+        Err(bad_port("4294967377")),
+        "2^32 + 81 wraps to 81 in a u32"
+    );
+    assert_eq!(
+        parse("http:99999999999999999999999/tcp"),
+        Err(bad_port("99999999999999999999999"))
+    );
     assert_eq!(parse("http:80,http/tcp"), Err(bad_port("http")));
     assert_eq!(parse("http:80,,443/tcp"), Err(bad_port("")));
     assert_eq!(parse("http:80,/tcp"), Err(bad_port("")));
     assert_eq!(parse("http:,80/tcp"), Err(bad_port("")));
+}
+
+// Catches: leading zeros refused ("plain digits" are digits: `0080` is port
+// 80), or a length limit of five characters used as the range check.
+// [gallery: display-port-leading-zero-refused, display-port-longer-than-5-refused]
+#[test]
+fn leading_zeros_are_plain_digits() {
+    assert_eq!(
+        parse("http:0080,000443/tcp"),
+        Ok(Service::new("http", &[80, 443], Protocol::Tcp))
+    );
+    assert_eq!(
+        parse("http:0000/tcp"),
+        Err(bad_port("0000")),
+        "still port 0"
+    );
 }
 
 // Catches: the port range off by one at either end.

@@ -197,6 +197,43 @@ fn a_port_taken_for_the_same_protocol_is_refused() {
     assert_eq!(server.services().len(), 1, "the server is unchanged");
 }
 
+// Catches: a clash checked only against the most recently added service
+// (the holder here was added two services earlier), or only against the
+// first one. [gallery: server-clash-with-last-service-only,
+// server-clash-with-first-service-only]
+#[test]
+fn a_port_taken_by_any_earlier_service_is_refused() {
+    let mut server = web1();
+    for service in [
+        Service::new("http", &[80, 8080], Protocol::Tcp),
+        Service::new("ssh", &[22], Protocol::Tcp),
+        Service::new("dns", &[53], Protocol::Udp),
+    ] {
+        server.add_service(service).unwrap();
+    }
+    let result = server.add_service(Service::new("proxy", &[3128, 8080], Protocol::Tcp));
+    assert_eq!(
+        result,
+        Err(ServerError::PortTaken {
+            port: 8080,
+            protocol: Protocol::Tcp,
+            by: "http".to_string(),
+        }),
+        "8080/tcp is held by http, the first of three services"
+    );
+    let result = server.add_service(Service::new("resolver", &[53], Protocol::Udp));
+    assert_eq!(
+        result,
+        Err(ServerError::PortTaken {
+            port: 53,
+            protocol: Protocol::Udp,
+            by: "dns".to_string(),
+        }),
+        "53/udp is held by dns, the last service"
+    );
+    assert_eq!(server.services().len(), 3, "the server is unchanged");
+}
+
 // Catches: a port clash on the other protocol wrongly refused (DNS uses
 // 53/tcp and 53/udp).
 #[test]
