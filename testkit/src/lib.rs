@@ -12,6 +12,7 @@ pub mod io_double;
 pub mod loopback;
 pub mod multiset;
 pub mod process_probe;
+pub mod process_state;
 pub mod thread_probe;
 pub mod wait;
 

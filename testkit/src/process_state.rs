@@ -1,0 +1,263 @@
+//! Probes of the process table that see zombies too.
+//!
+//! [`crate::process_running`] looks for a marker in `ps`'s argument column,
+//! and a zombie (a process that ended and that its parent has not `wait`ed
+//! for) has no arguments there: it cannot tell "reaped" from "left a
+//! zombie". These probes look a process up by its pid, or by the name it
+//! was started under, and say whether it is alive, a zombie, or gone:
+//!
+//! - Linux: `/proc/<pid>/stat`, whose third field is the state (`Z` for a
+//!   zombie) and whose second, `(comm)`, is the name (the first 15 bytes of
+//!   the file name that was executed). No process runs to ask.
+//! - macOS (and other Unix systems without `/proc`): `ps -o stat= -p PID`
+//!   and `ps -A -o pid=,stat=,comm=`, whose `stat` starts with `Z` for a
+//!   zombie.
+//!
+//! Only a process's parent can reap it, so a zombie the test can blame on
+//! the code under test is one of the test process's own children (a stage
+//! of a pipeline, a child of a time-out). A grandchild whose parent died is
+//! reaped by init, or by a subreaper (`kata` is one on Linux) when it gets
+//! round to it: do not expect those gone at once.
+
+use std::path::{Path, PathBuf};
+
+/// What the process table says about a process that is in it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProcessState {
+    /// Running, sleeping, stopped, …: the state letter `ps` shows (`R`,
+    /// `S`, `D`, `T`, `I`, …).
+    Alive(char),
+    /// Ended (exited or killed), and not yet reaped by its parent: `Z`,
+    /// `<defunct>` in `ps`.
+    Zombie,
+}
+
+impl ProcessState {
+    fn from_letter(letter: char) -> ProcessState {
+        if letter == 'Z' {
+            ProcessState::Zombie
+        } else {
+            ProcessState::Alive(letter)
+        }
+    }
+}
+
+/// The state of process `pid`, zombies included; `None` if there is no
+/// such process (it never existed, or it ended and was reaped).
+///
+/// A pid is reused once its process is reaped: ask only about a process the
+/// test knows to be unreaped, or one whose parent is the test itself (its
+/// pid cannot be reused before the test reaps it).
+pub fn process_state(pid: u32) -> Option<ProcessState> {
+    #[cfg(target_os = "linux")]
+    {
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+        parse_stat(&stat).map(|(_, state)| state)
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        let ps = std::process::Command::new("ps")
+            .args(["-o", "stat=", "-p", &pid.to_string()])
+            .output()
+            .expect("run `ps -o stat= -p PID`");
+        let text = String::from_utf8_lossy(&ps.stdout);
+        text.trim().chars().next().map(ProcessState::from_letter)
+    }
+}
+
+/// Every process started under the name `name` (the file name that was
+/// executed, without its folder), zombies included, as `(pid, state)`.
+///
+/// The kernel keeps 15 bytes of the name (Linux; macOS keeps 16): give the
+/// processes to look for a name of at most 15 bytes that nothing else on
+/// the machine has, e.g. a link to a program made by
+/// [`link_under_unique_name`]. Panics on a longer name.
+pub fn pids_named(name: &str) -> Vec<(u32, ProcessState)> {
+    assert!(
+        name.len() <= 15 && !name.is_empty(),
+        "the kernel keeps only 15 bytes of a process's name: {name:?} cannot be found"
+    );
+    #[cfg(target_os = "linux")]
+    {
+        let Ok(entries) = std::fs::read_dir("/proc") else {
+            return Vec::new();
+        };
+        entries
+            .flatten()
+            .filter_map(|entry| entry.file_name().to_str()?.parse::<u32>().ok())
+            .filter_map(|pid| {
+                // The process may end between the listing and this read.
+                let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+                let (comm, state) = parse_stat(&stat)?;
+                (comm == name).then_some((pid, state))
+            })
+            .collect()
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        let ps = std::process::Command::new("ps")
+            .args(["-A", "-o", "pid=,stat=,comm="])
+            .output()
+            .expect("run `ps -A -o pid=,stat=,comm=`");
+        String::from_utf8_lossy(&ps.stdout)
+            .lines()
+            .filter_map(|line| {
+                let mut fields = line.split_whitespace();
+                let pid = fields.next()?.parse::<u32>().ok()?;
+                let state = fields.next()?.chars().next()?;
+                let comm: Vec<&str> = fields.collect();
+                let comm = comm.join(" ");
+                // A full path for a live process, `(name)` or `<defunct>`
+                // for some zombies: compare the file name.
+                let comm = comm.trim_start_matches('(').trim_end_matches(')');
+                let base = comm.rsplit('/').next().unwrap_or(comm);
+                (base == name).then_some((pid, ProcessState::from_letter(state)))
+            })
+            .collect()
+    }
+}
+
+/// `comm` and the state from the text of `/proc/<pid>/stat`:
+/// `1234 (name with ) maybe) S 1 …`. The name may hold spaces and
+/// parentheses, so it runs to the *last* `)`.
+#[cfg(target_os = "linux")]
+fn parse_stat(stat: &str) -> Option<(&str, ProcessState)> {
+    let open = stat.find('(')?;
+    let close = stat.rfind(')')?;
+    let comm = stat.get(open + 1..close)?;
+    let state = stat.get(close + 1..)?.trim_start().chars().next()?;
+    Some((comm, ProcessState::from_letter(state)))
+}
+
+/// A hard link to the executable `program`, in `dir`, under a name of 15
+/// bytes that no other process has (`kp` and digits): a process started
+/// from it can be found with [`pids_named`], alive or zombie, whatever its
+/// arguments. Returns the link's path and its name.
+///
+/// `dir` should be on the same file system as `program` (a temporary folder
+/// next to it): then nothing is copied. Otherwise the file is copied, and a
+/// copy that was just written can fail to start with "text file busy" while
+/// another thread of the test process forks (the copy's open file leaks into
+/// the fork for a moment): prefer the link.
+pub fn link_under_unique_name(program: &Path, dir: &Path) -> (PathBuf, String) {
+    let marker = crate::unique_marker();
+    // The tail of the marker changes fastest (a counter, then nanoseconds).
+    let name = format!("kp{}", &marker[marker.len().saturating_sub(13)..]);
+    let link = dir.join(&name);
+    if std::fs::hard_link(program, &link).is_err() {
+        std::fs::copy(program, &link).unwrap_or_else(|e| {
+            panic!(
+                "cannot link or copy {} to {}: {e}",
+                program.display(),
+                link.display()
+            )
+        });
+    }
+    (link, name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{DEFAULT_LIMIT, wait_for};
+    use std::process::Command;
+
+    #[test]
+    fn a_process_is_alive_then_a_zombie_then_gone() {
+        let mut sleeper = Command::new("sleep")
+            .arg("30")
+            .spawn()
+            .expect("spawn sleep");
+        let pid = sleeper.id();
+        assert!(
+            matches!(process_state(pid), Some(ProcessState::Alive(_))),
+            "{:?}",
+            process_state(pid)
+        );
+        sleeper.kill().expect("kill sleep");
+        // Killed but not waited for: a zombie, once the signal has landed.
+        wait_for(DEFAULT_LIMIT, "the killed sleep a zombie", || {
+            process_state(pid) == Some(ProcessState::Zombie)
+        });
+        sleeper.wait().expect("reap sleep");
+        assert_eq!(process_state(pid), None);
+    }
+
+    #[test]
+    fn pids_named_finds_live_processes_and_zombies_until_they_are_reaped() {
+        let mut sleeper = Command::new("sleep")
+            .arg("30")
+            .spawn()
+            .expect("spawn sleep");
+        let pid = sleeper.id();
+        let mine = || {
+            pids_named("sleep")
+                .into_iter()
+                .find(|(p, _)| *p == pid)
+                .map(|(_, state)| state)
+        };
+        assert!(
+            matches!(mine(), Some(ProcessState::Alive(_))),
+            "{:?}",
+            mine()
+        );
+        sleeper.kill().expect("kill sleep");
+        wait_for(DEFAULT_LIMIT, "the killed sleep a zombie", || {
+            mine() == Some(ProcessState::Zombie)
+        });
+        sleeper.wait().expect("reap sleep");
+        assert_eq!(mine(), None);
+    }
+
+    #[test]
+    fn a_link_under_a_unique_name_is_found_by_that_name() {
+        let dir = tempfile_dir();
+        let script = dir.join("script");
+        // Waits for its stdin to end. Linux names a process started from a
+        // script after the script; macOS after the interpreter (`sh`).
+        std::fs::write(&script, "#!/bin/sh\nread line\n").unwrap();
+        std::fs::set_permissions(&script, std::os::unix::fs::PermissionsExt::from_mode(0o755))
+            .unwrap();
+        let (link, name) = link_under_unique_name(&script, &dir);
+        assert_eq!(name.len(), 15);
+        assert!(link.ends_with(&name));
+        let (_, other) = link_under_unique_name(&script, &dir);
+        assert_ne!(name, other);
+        assert!(pids_named(&name).is_empty());
+        let mut child = Command::new(&link)
+            .stdin(std::process::Stdio::piped())
+            .spawn()
+            .expect("run the link");
+        if cfg!(target_os = "linux") {
+            assert_eq!(
+                pids_named(&name)
+                    .into_iter()
+                    .map(|(p, _)| p)
+                    .collect::<Vec<_>>(),
+                [child.id()]
+            );
+        }
+        drop(child.stdin.take());
+        child.wait().expect("reap the script");
+        assert!(pids_named(&name).is_empty());
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    #[should_panic(expected = "only 15 bytes")]
+    fn a_name_the_kernel_cuts_short_is_refused() {
+        pids_named("a-name-longer-than-15");
+    }
+
+    #[test]
+    fn no_process_has_a_huge_pid() {
+        assert_eq!(process_state(u32::MAX), None);
+    }
+
+    /// A fresh folder under the system's temporary folder.
+    fn tempfile_dir() -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("testkit-{}", crate::unique_marker()));
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+}
