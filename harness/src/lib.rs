@@ -4,6 +4,7 @@
 pub mod book_page;
 pub mod cmd;
 pub mod course;
+pub mod diagnostics;
 pub mod error;
 pub mod libtest;
 pub mod process;
