@@ -6,6 +6,8 @@
 //! (`Transfer-Encoding: chunked`), or by the server closing the connection.
 //! The head is read line by line through a `BufReader`, each line within
 //! what is left of a 64 KiB budget; the body by the first rule that applies.
+//! Interim `1xx` heads (`100 Continue`, `103 Early Hints`) before the real
+//! one are read past, within the same budget.
 
 use std::error::Error;
 use std::fmt;
@@ -13,7 +15,7 @@ use std::io::{self, BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::time::{Duration, Instant};
 
-use crate::resolve::{ResolveError, resolve};
+use crate::resolve::{ResolveError, resolve_with, system_lookup};
 
 /// The most a response head (status line and headers) may take.
 pub const MAX_HEAD: usize = 64 * 1024;
@@ -214,30 +216,41 @@ pub fn request_head(url: &Url) -> String {
 // ANCHOR_END: request_head
 
 // ANCHOR: read_response
-/// Reads one response from `reader`: the head, then the body framed by
+/// Reads one response from `reader`: the head (after any interim `1xx`
+/// heads, which are skipped), then the body framed by
 /// `Transfer-Encoding: chunked`, else `Content-Length`, else the end of the
 /// stream.
 pub fn read_response(reader: impl Read) -> Result<Response, HttpError> {
     let mut reader = BufReader::new(reader);
+    // One budget for every head, interim ones included: a peer that sends
+    // `100 Continue` for ever is a head that never ends.
     let mut budget = MAX_HEAD;
-    let status_line = head_line(&mut reader, &mut budget)?;
-    let (status, reason) = parse_status_line(&status_line)?;
-    let mut headers = Vec::new();
-    loop {
-        let line = head_line(&mut reader, &mut budget)?;
-        if line.is_empty() {
-            break; // the empty line ends the head
+    let (status, reason, headers) = loop {
+        let status_line = head_line(&mut reader, &mut budget)?;
+        let (status, reason) = parse_status_line(&status_line)?;
+        let mut headers = Vec::new();
+        loop {
+            let line = head_line(&mut reader, &mut budget)?;
+            if line.is_empty() {
+                break; // the empty line ends the head
+            }
+            let Some((name, value)) = line.split_once(':') else {
+                return Err(malformed(format!(
+                    "a header line without a colon: {line:?}"
+                )));
+            };
+            if name.is_empty() || name.contains(|c: char| c.is_ascii_whitespace()) {
+                return Err(malformed(format!("a bad header name: {name:?}")));
+            }
+            headers.push((name.to_string(), value.trim().to_string()));
         }
-        let Some((name, value)) = line.split_once(':') else {
-            return Err(malformed(format!(
-                "a header line without a colon: {line:?}"
-            )));
-        };
-        if name.is_empty() || name.contains(|c: char| c.is_ascii_whitespace()) {
-            return Err(malformed(format!("a bad header name: {name:?}")));
+        // `100 Continue`, `103 Early Hints`: interim answers, with no body;
+        // the real one follows. (`101` switches protocols: it is final.)
+        if (100..200).contains(&status) && status != 101 {
+            continue;
         }
-        headers.push((name.to_string(), value.trim().to_string()));
-    }
+        break (status, reason, headers);
+    };
     let mut response = Response {
         status,
         reason,
@@ -369,8 +382,18 @@ fn read_chunked(reader: &mut impl BufRead) -> Result<Vec<u8>, HttpError> {
 /// request head, read the response. Connecting and every read and write
 /// wait at most `timeout`.
 pub fn get(url: &str, timeout: Duration) -> Result<Response, HttpError> {
+    get_with(url, timeout, system_lookup)
+}
+
+/// `get`, with the host's name given to `lookup` (through
+/// `resolve_with`) instead of the system resolver.
+pub fn get_with(
+    url: &str,
+    timeout: Duration,
+    lookup: impl FnOnce(&str, u16) -> io::Result<Vec<SocketAddr>>,
+) -> Result<Response, HttpError> {
     let url = Url::parse(url)?;
-    let addrs = resolve(&url.host, url.port).map_err(HttpError::Resolve)?;
+    let addrs = resolve_with(&url.host, url.port, lookup).map_err(HttpError::Resolve)?;
     let stream = connect_any(&addrs, timeout)?;
     stream.set_read_timeout(Some(timeout))?;
     stream.set_write_timeout(Some(timeout))?;

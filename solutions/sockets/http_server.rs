@@ -9,7 +9,10 @@
 //! server closes its sending side and reads what the client may still be
 //! sending for a moment (a "lingering close"), so that closing a socket
 //! with unread bytes (which sends a reset) cannot destroy the response
-//! before the client has read it.
+//! before the client has read it. Between the head and the body, a client
+//! that sent `Expect: 100-continue` is told `100 Continue` (it waits for
+//! that before sending its body); the answer to `HEAD` is the head of the
+//! answer to `GET`, without its body.
 
 use std::collections::HashMap;
 use std::error::Error;
@@ -169,6 +172,14 @@ impl Request {
             .find(|(n, _)| n.eq_ignore_ascii_case(name))
             .map(|(_, v)| v.as_str())
     }
+
+    /// Whether the client waits for a `100 Continue` before it sends the
+    /// body: it sent `Expect: 100-continue` (in any case), as curl does
+    /// for larger bodies.
+    pub fn expects_continue(&self) -> bool {
+        self.header("Expect")
+            .is_some_and(|value| value.eq_ignore_ascii_case("100-continue"))
+    }
 }
 
 impl RequestError {
@@ -185,8 +196,19 @@ impl RequestError {
 }
 
 /// Reads one request: request line, headers, and a body of
-/// `Content-Length` bytes, within `limits`.
+/// `Content-Length` bytes, within `limits`. [`read_head`], then
+/// [`read_body`].
 pub fn read_request(reader: &mut impl BufRead, limits: &Limits) -> Result<Request, RequestError> {
+    let mut request = read_head(reader, limits)?;
+    read_body(reader, &mut request)?;
+    Ok(request)
+}
+
+/// Reads the request line and the headers, and checks the
+/// `Content-Length` they announce (a number, at most `limits.max_body`),
+/// without reading a byte of the body: the returned request's `body` is
+/// empty.
+pub fn read_head(reader: &mut impl BufRead, limits: &Limits) -> Result<Request, RequestError> {
     let mut budget = limits.max_head;
     let Some(request_line) = head_line(reader, &mut budget, limits.max_head)? else {
         return Err(RequestError::Closed);
@@ -219,12 +241,41 @@ pub fn read_request(reader: &mut impl BufRead, limits: &Limits) -> Result<Reques
         }
         headers.push((name.to_string(), value.trim().to_string()));
     }
-    let mut request = Request {
+    let request = Request {
         method: method.to_string(),
         target: target.to_string(),
         headers,
         body: Vec::new(),
     };
+    let length = content_length(&request)?;
+    // Refused on the number alone: not one byte of the body is read.
+    if length > limits.max_body {
+        return Err(RequestError::BodyTooLarge {
+            len: length,
+            max: limits.max_body,
+        });
+    }
+    Ok(request)
+}
+
+/// Reads the body of a request whose head [`read_head`] gave: exactly
+/// `Content-Length` bytes (none without the header), into `request.body`.
+pub fn read_body(reader: &mut impl BufRead, request: &mut Request) -> Result<(), RequestError> {
+    let length = content_length(request)?;
+    request.body.clear();
+    reader.take(length as u64).read_to_end(&mut request.body)?;
+    if request.body.len() < length {
+        return Err(malformed(format!(
+            "the body stopped after {} of {length} bytes",
+            request.body.len()
+        )));
+    }
+    Ok(())
+}
+
+/// The body length the headers announce: 0 without `Content-Length`; every
+/// value a plain number, and all of them the same.
+fn content_length(request: &Request) -> Result<usize, RequestError> {
     let mut length = None;
     for (name, value) in &request.headers {
         if !name.eq_ignore_ascii_case("Content-Length") {
@@ -239,22 +290,7 @@ pub fn read_request(reader: &mut impl BufRead, limits: &Limits) -> Result<Reques
         }
         length = Some(parsed);
     }
-    let length = length.unwrap_or(0);
-    // Refused on the number alone: not one byte of the body is read.
-    if length > limits.max_body {
-        return Err(RequestError::BodyTooLarge {
-            len: length,
-            max: limits.max_body,
-        });
-    }
-    reader.take(length as u64).read_to_end(&mut request.body)?;
-    if request.body.len() < length {
-        return Err(malformed(format!(
-            "the body stopped after {} of {length} bytes",
-            request.body.len()
-        )));
-    }
-    Ok(request)
+    Ok(length.unwrap_or(0))
 }
 
 fn malformed(reason: String) -> RequestError {
@@ -322,7 +358,8 @@ impl Shortener {
     }
 
     /// `POST /shorten` with a URL as body: 201, the code as body and
-    /// `Location: /<code>`. `GET /<code>`: 301 to its URL, or 404. Another
+    /// `Location: /<code>`. `GET /<code>`: 301 to its URL, or 404; `HEAD`
+    /// is answered as `GET` (the connection sends no body). Another
     /// method: 405. A body that is not an `http(s)://` URL: 400.
     pub fn handle(&self, request: &Request) -> Response {
         match (request.method.as_str(), request.target.as_str()) {
@@ -342,7 +379,7 @@ impl Shortener {
                 Response::new(201, &code).with_header("Location", &format!("/{code}"))
             }
             (_, "/shorten") => Response::new(405, "use POST\n").with_header("Allow", "POST"),
-            ("GET", target) => {
+            ("GET" | "HEAD", target) => {
                 let code = target.strip_prefix('/').unwrap_or(target);
                 let url = self
                     .urls
@@ -355,7 +392,7 @@ impl Shortener {
                     None => Response::new(404, "no such code\n"),
                 }
             }
-            _ => Response::new(405, "use GET\n").with_header("Allow", "GET"),
+            _ => Response::new(405, "use GET\n").with_header("Allow", "GET, HEAD"),
         }
     }
 }
@@ -409,14 +446,29 @@ impl Read for DeadlineReader<'_> {
 }
 
 /// Serves one connection: one request, one response, then a lingering
-/// close. A client that closed, went silent or failed gets no answer.
+/// close. A client that closed, went silent or failed gets no answer. A
+/// client that expects it gets a `100 Continue` between the head and the
+/// body; the answer to a `HEAD` has no body.
 pub fn handle_connection(stream: TcpStream, shortener: &Shortener, limits: &Limits) {
     let deadline = Instant::now() + limits.timeout;
+    let _ = stream.set_write_timeout(Some(limits.timeout));
     let mut reader = BufReader::new(DeadlineReader {
         stream: &stream,
         deadline,
     });
-    let response = match read_request(&mut reader, limits) {
+    let mut head_only = false;
+    let read = read_head(&mut reader, limits).and_then(|mut request| {
+        // `Expect: 100-continue`: the client sends its body only once we
+        // say so (curl waits a second for it). A body above the limit was
+        // refused above: the 413 goes instead, and the body never comes.
+        if request.expects_continue() {
+            (&stream).write_all(b"HTTP/1.1 100 Continue\r\n\r\n")?;
+        }
+        read_body(&mut reader, &mut request)?;
+        head_only = request.method == "HEAD";
+        Ok(request)
+    });
+    let response = match read {
         Ok(request) => shortener.handle(&request),
         Err(error) => match error.status() {
             Some(status) => Response::new(status, &format!("{error}\n")),
@@ -424,8 +476,13 @@ pub fn handle_connection(stream: TcpStream, shortener: &Shortener, limits: &Limi
         },
     };
     drop(reader);
-    let _ = stream.set_write_timeout(Some(limits.timeout));
-    if (&stream).write_all(&response.to_bytes()).is_err() {
+    let mut bytes = response.to_bytes();
+    if head_only {
+        // The head says what a GET would get (its Content-Length too),
+        // and nothing follows it: the client reads no body after HEAD.
+        bytes.truncate(bytes.len() - response.body.len());
+    }
+    if (&stream).write_all(&bytes).is_err() {
         return;
     }
     // Lingering close: "no more from me", then read (and forget) what the

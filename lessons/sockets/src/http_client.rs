@@ -39,8 +39,13 @@
 //!   `\r` before it), at most [`MAX_HEAD`] bytes in all (a peer that never
 //!   ends its head must not fill the memory). The status line is
 //!   `HTTP/1.x <3 digits>[ <reason>]`; a header is `Name: value`, the value
-//!   trimmed; keep them all, in order, names as sent. Then the body, by the
-//!   first rule that applies:
+//!   trimmed; keep them all, in order, names as sent. A head whose status is
+//!   `1xx` (except `101`) is an *interim* response: `100 Continue`, `103
+//!   Early Hints` (a server may send them before the real answer, even to
+//!   a `GET`). It has no body: forget it and read the next head, within
+//!   the same budget (a peer that sends interim heads for ever must not
+//!   keep the client for ever). Then the body, by the first rule that
+//!   applies:
 //!   1. `Transfer-Encoding: chunked`: decode it (the bonus: hex size line,
 //!      the bytes, CRLF, until a size of 0 and the trailer lines), or
 //!      return `Unsupported`. Never hand out the raw chunks.
@@ -58,7 +63,10 @@
 //!   `::1` first, with the server on `127.0.0.1`), set the read and write
 //!   time-outs, `write_all` the
 //!   request head, `read_response(&stream)`. Without time-outs, one silent
-//!   server hangs a monitoring run of 200 servers for ever.
+//!   server hangs a monitoring run of 200 servers for ever. `get` is
+//!   `get_with(url, timeout, system_lookup)`: `get_with` takes the lookup
+//!   function that `resolve_with` (exercise 1) gives the host to, so the
+//!   tests can hand out the addresses they need.
 //! - `check_health(url, expect, timeout)`: `get`, timed with `Instant`; the
 //!   status, the latency, and whether the body contains `expect`. A 503 is
 //!   a result (the server said it is down); only a request that got no
@@ -206,7 +214,8 @@ pub fn request_head(url: &Url) -> String {
     todo!("the request head for {url:?}")
 }
 
-/// Reads one response from `reader`: the head, then the body framed by
+/// Reads one response from `reader`: the head (after any interim `1xx`
+/// heads, which are skipped), then the body framed by
 /// `Transfer-Encoding: chunked`, else `Content-Length`, else the end of the
 /// stream.
 pub fn read_response(reader: impl Read) -> Result<Response, HttpError> {
@@ -220,7 +229,20 @@ pub fn read_response(reader: impl Read) -> Result<Response, HttpError> {
 /// request head, read the response. Connecting and every read and write
 /// wait at most `timeout`.
 pub fn get(url: &str, timeout: Duration) -> Result<Response, HttpError> {
-    todo!("GET {url} with a time-out of {timeout:?}")
+    todo!("get_with({url:?}, {timeout:?}, system_lookup)")
+}
+
+/// `get`, with the host's name given to `lookup` (through
+/// `resolve_with`) instead of the system resolver.
+pub fn get_with(
+    url: &str,
+    timeout: Duration,
+    lookup: impl FnOnce(&str, u16) -> io::Result<Vec<SocketAddr>>,
+) -> Result<Response, HttpError> {
+    todo!(
+        "GET {url} with a time-out of {timeout:?}, the host resolved with resolve_with and {}",
+        std::any::type_name_of_val(&lookup)
+    )
 }
 
 /// A connection to the first of `addrs` that accepts one, tried in order,

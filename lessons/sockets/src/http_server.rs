@@ -7,8 +7,9 @@
 //! |---|---|
 //! | `POST /shorten` with a URL as body | `201 Created`, the code as body, `Location: /<code>` |
 //! | `GET /<code>` | `301 Moved Permanently`, `Location: <the URL>` |
+//! | `HEAD /<code>` | what `GET` gets, without the body |
 //! | `GET /<unknown code>` (or `GET /`) | `404 Not Found` |
-//! | another method on `/shorten` | `405`, `Allow: POST`; anywhere else `405`, `Allow: GET` |
+//! | another method on `/shorten` | `405`, `Allow: POST`; anywhere else `405`, `Allow: GET, HEAD` |
 //! | a body that is not an `http://` or `https://` URL | `400 Bad Request` |
 //! | not HTTP/1.x at all | `400 Bad Request` |
 //! | a head above `max_head` bytes | `431 Request Header Fields Too Large` |
@@ -17,31 +18,42 @@
 //!
 //! Built in parts, each tested on its own:
 //!
-//! - `read_request(reader, limits)`: the request line
+//! - `read_head(reader, limits)`: the request line
 //!   (`METHOD /target HTTP/1.x`, exactly three parts separated by single
 //!   spaces, the method in capitals, the target starting with `/`), then
 //!   `Name: value` header lines until an empty one (a name has no spaces,
 //!   the value is trimmed; lines end with CRLF, a bare LF is tolerated),
-//!   then a body of exactly `Content-Length` bytes (0 without one). **Every
-//!   limit is checked before the bytes it limits are read**: the head is
-//!   read within a budget of `max_head` bytes in all (`take` on the reader
-//!   before each `read_until`), and a `Content-Length` above `max_body` is
-//!   refused from the number alone. The end of the stream before the first
-//!   byte is `Closed` (the client left); later, it is `Malformed`. The
-//!   `From<io::Error>` below makes a read time-out `TimedOut`.
+//!   and the `Content-Length` they announce (0 without one), but not the
+//!   body. **Every limit is checked before the bytes it limits are read**:
+//!   the head is read within a budget of `max_head` bytes in all (`take` on
+//!   the reader before each `read_until`), and a `Content-Length` above
+//!   `max_body` is refused from the number alone (`max_body` itself is
+//!   fine). The end of the stream before the first byte is `Closed` (the
+//!   client left); later, it is `Malformed`. The `From<io::Error>` below
+//!   makes a read time-out `TimedOut`.
+//! - `read_body(reader, request)`: exactly `Content-Length` bytes into
+//!   `request.body`; fewer is `Malformed`. `read_request` is `read_head`
+//!   then `read_body`. Why two steps: a client that sends
+//!   `Expect: 100-continue` (`Request::expects_continue`; curl does, for
+//!   larger bodies) sends its head, then **waits** for
+//!   `HTTP/1.1 100 Continue\r\n\r\n` before it sends the body (curl for a
+//!   second, others for ever). The server says it between the two steps.
 //! - `RequestError::status`: 400, 431 or 413, or `None` for `Closed`,
 //!   `TimedOut` and `Io`: nobody is listening for an answer.
 //! - `Response::to_bytes`: status line with [`reason`], the headers,
 //!   `Content-Length` and `Connection: close`, an empty line, the body;
 //!   CRLF everywhere.
-//! - `Shortener::handle`: the table above. Codes are short and safe in a
+//! - `Shortener::handle`: the table above (`HEAD` as `GET`). Codes are short and safe in a
 //!   path (a counter in base 62 does). The URL is the body, trimmed; refuse
 //!   it if it contains whitespace or a control character: a CR LF inside
 //!   would end the `Location` header and start another one of the client's
 //!   choosing (response splitting). The map sits behind a `Mutex`: many
 //!   connections use it at once.
-//! - `handle_connection(stream, shortener, limits)`: one request, one
-//!   response, then close. The whole request must come within
+//! - `handle_connection(stream, shortener, limits)`: one request
+//!   (`read_head`, a `100 Continue` if the client expects one, `read_body`),
+//!   one response, then close. The response to a `HEAD` is the head alone:
+//!   the client reads no body after it, and bytes that follow would be
+//!   taken for the start of the next response (curl: "Excess found"). The whole request must come within
 //!   `limits.timeout`, not each read: a client that sends a byte every
 //!   second (slowloris) would otherwise keep the connection for ever. A
 //!   small reader of your own can do it: before each `read`, set the
@@ -214,6 +226,16 @@ impl Request {
             self.headers.len()
         )
     }
+
+    /// Whether the client waits for a `100 Continue` before it sends the
+    /// body: it sent `Expect: 100-continue` (in any case), as curl does
+    /// for larger bodies.
+    pub fn expects_continue(&self) -> bool {
+        todo!(
+            "whether one of the {} headers is Expect: 100-continue, in any case",
+            self.headers.len()
+        )
+    }
 }
 
 impl RequestError {
@@ -225,10 +247,33 @@ impl RequestError {
 }
 
 /// Reads one request: request line, headers, and a body of
-/// `Content-Length` bytes, within `limits`.
+/// `Content-Length` bytes, within `limits`. [`read_head`], then
+/// [`read_body`].
 pub fn read_request(reader: &mut impl BufRead, limits: &Limits) -> Result<Request, RequestError> {
     todo!(
-        "read a request line, headers and a body from the {} within {limits:?}",
+        "read_head, then read_body, from the {} within {limits:?}",
+        std::any::type_name_of_val(&reader)
+    )
+}
+
+/// Reads the request line and the headers, and checks the
+/// `Content-Length` they announce (a number, at most `limits.max_body`),
+/// without reading a byte of the body: the returned request's `body` is
+/// empty.
+pub fn read_head(reader: &mut impl BufRead, limits: &Limits) -> Result<Request, RequestError> {
+    todo!(
+        "read a request line and headers from the {} within {limits:?}, and check Content-Length",
+        std::any::type_name_of_val(&reader)
+    )
+}
+
+/// Reads the body of a request whose head [`read_head`] gave: exactly
+/// `Content-Length` bytes (none without the header), into `request.body`.
+pub fn read_body(reader: &mut impl BufRead, request: &mut Request) -> Result<(), RequestError> {
+    todo!(
+        "read the Content-Length bytes of the body of {} {} from the {}",
+        request.method,
+        request.target,
         std::any::type_name_of_val(&reader)
     )
 }
@@ -252,7 +297,8 @@ impl Shortener {
     }
 
     /// `POST /shorten` with a URL as body: 201, the code as body and
-    /// `Location: /<code>`. `GET /<code>`: 301 to its URL, or 404. Another
+    /// `Location: /<code>`. `GET /<code>`: 301 to its URL, or 404; `HEAD`
+    /// is answered as `GET` (the connection sends no body). Another
     /// method: 405. A body that is not an `http(s)://` URL: 400.
     pub fn handle(&self, request: &Request) -> Response {
         todo!(
@@ -266,7 +312,9 @@ impl Shortener {
 }
 
 /// Serves one connection: one request, one response, then a lingering
-/// close. A client that closed, went silent or failed gets no answer.
+/// close. A client that closed, went silent or failed gets no answer. A
+/// client that expects it gets a `100 Continue` between the head and the
+/// body; the answer to a `HEAD` has no body.
 pub fn handle_connection(stream: TcpStream, shortener: &Shortener, limits: &Limits) {
     todo!(
         "read a request from {stream:?} within {limits:?}, answer it with {}, and close",

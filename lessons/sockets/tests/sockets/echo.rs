@@ -2,6 +2,7 @@
 
 use std::io::{self, Read, Write};
 use std::net::{TcpListener, TcpStream};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Barrier};
 use std::thread;
 use std::time::{Duration, Instant};
@@ -210,6 +211,39 @@ fn shutdown_closes_connections_joins_every_thread_and_frees_the_port() {
     assert_closed_by_server(&mut second, "an idle client after shutdown");
     assert_no_thread_named(&name);
     TcpListener::bind(addr).unwrap_or_else(|e| panic!("{addr} is still taken after shutdown: {e}"));
+}
+
+// Catches: echo-shutdown-does-not-join (a `shutdown` that closes every
+// connection but returns without joining their threads: a handler still
+// finishing its work outlives the server). This handler needs half a
+// second after its client is gone; `shutdown` must wait for it.
+#[test]
+fn shutdown_returns_only_once_every_handler_has_returned() {
+    let finished = Arc::new(AtomicBool::new(false));
+    let server = TcpServer::start("127.0.0.1:0", "slow", {
+        let finished = Arc::clone(&finished);
+        move |mut stream: TcpStream| {
+            let _ = stream.write_all(b"hi");
+            let mut buf = [0u8; 64];
+            while matches!(stream.read(&mut buf), Ok(n) if n > 0) {}
+            // Cleaning up after the client: flushing a log, say.
+            thread::sleep(Duration::from_millis(500));
+            finished.store(true, Ordering::SeqCst);
+        }
+    })
+    .expect("start a server");
+    let mut client = TcpStream::connect(server.local_addr()).expect("connect");
+    client.set_read_timeout(Some(CLIENT_TIMEOUT)).unwrap();
+    let mut hi = [0u8; 2];
+    client
+        .read_exact(&mut hi)
+        .expect("the handler runs and greets");
+    shutdown(server);
+    assert!(
+        finished.load(Ordering::SeqCst),
+        "shutdown returned while a handler was still running"
+    );
+    drop(client);
 }
 
 // Wrong solution caught: a server that keeps its copy of each stream after

@@ -205,6 +205,30 @@ fn a_length_above_the_maximum_is_refused_from_the_header_alone() {
     );
 }
 
+// Catches: framing-max-plus-one-accepted (the bound tested on one side
+// only: `len > max + 1`, or `>` and `>=` mixed up, lets a frame of max + 1
+// bytes through, or refuses max itself).
+#[test]
+fn a_frame_of_one_byte_more_than_the_maximum_is_refused() {
+    let mut stream = ShortReads::new(&frame(&[2u8; 1025]), &[4]);
+    assert_eq!(
+        FrameReader::new(&mut stream, 1024).read_frame(),
+        Err(FrameError::FrameTooLarge {
+            len: 1025,
+            max: 1024
+        })
+    );
+    assert_eq!(
+        stream.remaining(),
+        1025,
+        "read the payload of a refused frame"
+    );
+    let mut reader = FrameReader::new(Cursor::new(frame(&[3u8; 16])), 16);
+    assert_eq!(reader.read_frame(), Ok(Some(vec![3u8; 16])), "max itself");
+    let mut out = RecordingWriter::new();
+    assert_eq!(write_frame(&mut out, &[0u8; 16], 16), Ok(()), "max itself");
+}
+
 // Wrong solutions caught: a stream that ends inside a frame taken for a
 // clean end (`None`), and a short payload returned as if it were whole.
 #[test]

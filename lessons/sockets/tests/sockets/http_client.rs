@@ -5,15 +5,15 @@
 //! including the ones a real server would never send.
 
 use std::io::{Cursor, Write};
-use std::net::TcpListener;
-use std::sync::mpsc;
+use std::net::{Ipv6Addr, SocketAddr, TcpListener};
+use std::sync::{Arc, Mutex, mpsc};
 use std::thread;
 use std::time::{Duration, Instant};
 
 use proptest::prelude::*;
 use proptest::test_runner::Config;
 use sockets::http_client::{
-    HttpError, Response, Url, check_health, connect_any, get, read_response, request_head,
+    HttpError, Response, Url, check_health, connect_any, get, get_with, read_response, request_head,
 };
 use sockets::resolve::{ResolveError, resolve};
 use testkit::{DEFAULT_LIMIT, ShortReads, within};
@@ -395,9 +395,9 @@ fn get_times_out_on_a_silent_server() {
     drop(silent);
 }
 
-// Wrong solution caught (where `localhost` is `::1` first): only the first
-// address of a name tried, while this server listens on 127.0.0.1 only.
-// (Skipped where localhost is not 127.0.0.1 at all.)
+// The same rule end to end, through the system resolver: it bites only
+// where `localhost` is `::1` first (`get_with_tries_each_address_the_lookup_gives`
+// bites everywhere). (Skipped where localhost is not 127.0.0.1 at all.)
 #[test]
 fn get_tries_each_address_of_a_name_in_turn() {
     let (addr, server) = serve_one(|mut stream| {
@@ -532,4 +532,137 @@ fn check_health_needs_the_expected_text_in_the_body() {
         "a silent server is an error"
     );
     drop(silent);
+}
+
+// Catches: http-client-get-first-address-only (`get` connects to the first
+// address of the name alone), http-client-get-ignores-lookup (`get_with`
+// asks the system resolver instead of its lookup). The lookup gives `::1`
+// first, as the system resolver does for `localhost` on many machines,
+// where nothing listens (or where there is no IPv6 at all), then a closed
+// port, then the server.
+#[test]
+fn get_with_tries_each_address_the_lookup_gives() {
+    let (addr, server) = serve_one(|mut stream| {
+        read_head(&mut stream).expect("read the request head");
+        stream
+            .write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nup")
+            .unwrap();
+    });
+    let v6_closed = SocketAddr::new(Ipv6Addr::LOCALHOST.into(), closed_port().port());
+    let v4_closed = closed_port();
+    let asked = Arc::new(Mutex::new(Vec::new()));
+    let lookup = {
+        let asked = Arc::clone(&asked);
+        move |host: &str, port: u16| {
+            asked.lock().unwrap().push((host.to_string(), port));
+            Ok(vec![v6_closed, v4_closed, addr])
+        }
+    };
+    let target = "http://web-1.test:8080/health".to_string();
+    let response = within(DEFAULT_LIMIT, "get_with", move || {
+        get_with(&target, CLIENT_TIMEOUT, lookup)
+    })
+    .expect("the third address answers");
+    assert_eq!((response.status, response.body), (200, b"up".to_vec()));
+    assert_eq!(
+        *asked.lock().unwrap(),
+        [("web-1.test".to_string(), 8080)],
+        "the lookup is asked for the URL's host and port, once"
+    );
+    join(server, "the fake server");
+}
+
+/// A 100 Continue, a 103 Early Hints with a header of its own, then the
+/// real answer: what a server may send before its response, even to a GET.
+const INTERIM_THEN_FINAL: &[u8] = b"HTTP/1.1 100 Continue\r\n\r\n\
+HTTP/1.1 103 Early Hints\r\nLink: </style.css>; rel=preload\r\n\r\n\
+HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\nok";
+
+// Catches: http-client-1xx-is-final (a `100 Continue` or `103 Early
+// Hints` returned as the response, the real one as its body),
+// http-client-skips-only-100 (`103` taken as final, as Python 3.11's
+// http.client does), http-client-keeps-interim-headers (the 103's `Link`
+// kept among the final headers).
+#[test]
+fn interim_1xx_responses_are_read_past() {
+    let response = parse(INTERIM_THEN_FINAL).expect("a valid response");
+    assert_eq!((response.status, response.reason.as_str()), (200, "OK"));
+    assert_eq!(response.body, b"ok");
+    assert_eq!(
+        response.header("Link"),
+        None,
+        "the 103's header is not the answer's"
+    );
+    assert_eq!(response.headers.len(), 2, "{:?}", response.headers);
+
+    let (addr, server) = serve_one(|mut stream| {
+        read_head(&mut stream).expect("read the request head");
+        stream.write_all(INTERIM_THEN_FINAL).unwrap();
+    });
+    let response = get_within(format!("http://127.0.0.1:{}/", addr.port()), CLIENT_TIMEOUT)
+        .expect("a response");
+    assert_eq!((response.status, response.body), (200, b"ok".to_vec()));
+    join(server, "the fake server");
+}
+
+// Catches: http-client-1xx-is-final, as the real curl sees the same bytes:
+// curl reads past them too. (Skipped where curl is not installed.)
+#[test]
+fn curl_reads_past_the_same_interim_responses() {
+    if !crate::real_peer("curl") {
+        return;
+    }
+    let (addr, server) = serve_one(|mut stream| {
+        read_head(&mut stream).expect("read the request head");
+        stream.write_all(INTERIM_THEN_FINAL).unwrap();
+    });
+    let mut command = std::process::Command::new("curl");
+    command.args([
+        "-sS",
+        "--max-time",
+        "8",
+        "-w",
+        " %{response_code}",
+        &format!("http://127.0.0.1:{}/", addr.port()),
+    ]);
+    let (ok, out, err) = crate::run_peer(command);
+    join(server, "the fake server");
+    assert!(ok, "curl failed: {err}");
+    assert_eq!(out, "ok 200", "curl's body and status");
+    let ours = parse(INTERIM_THEN_FINAL).expect("a valid response");
+    assert_eq!(
+        format!("{} {}", String::from_utf8_lossy(&ours.body), ours.status),
+        out,
+        "what read_response makes of the bytes curl read"
+    );
+}
+
+// Catches: http-client-budget-per-line (the head's size limit applied to
+// each line instead of the whole head), http-client-budget-per-interim
+// (a fresh budget for each 1xx head: a peer sending `100 Continue` for
+// ever keeps the client for ever).
+#[test]
+fn the_head_limit_is_for_the_whole_head_and_interim_heads_count() {
+    let mut many_lines = b"HTTP/1.1 200 OK\r\n".to_vec();
+    for i in 0..2000 {
+        many_lines.extend_from_slice(format!("X-Header-{i:04}: {}\r\n", "v".repeat(24)).as_bytes());
+    }
+    many_lines.extend_from_slice(b"Content-Length: 0\r\n\r\n");
+    assert!(many_lines.len() > 64 * 1024);
+    let result = parse(&many_lines);
+    assert!(
+        matches!(result, Err(HttpError::Malformed { .. })),
+        "a head of {} bytes in short lines: {:?}",
+        many_lines.len(),
+        result.map(|r| r.headers.len())
+    );
+
+    let endless_interim = b"HTTP/1.1 100 Continue\r\n\r\n".repeat(3000);
+    assert!(endless_interim.len() > 64 * 1024);
+    let result = parse(&endless_interim);
+    assert!(
+        matches!(result, Err(HttpError::Malformed { .. })),
+        "{} bytes of 100 Continue: {result:?}",
+        endless_interim.len()
+    );
 }

@@ -181,3 +181,36 @@ pub fn assert_closed_by_server(stream: &mut TcpStream, what: &str) {
         Err(e) => panic!("{what}: {e}"),
     }
 }
+
+/// Whether `program` (`curl`, `python3`) runs here. The tests that hold
+/// our code to what these real peers do are skipped, with a message, where
+/// it does not; a raw-socket test checks the same rule everywhere.
+pub fn real_peer(program: &str) -> bool {
+    let found = std::process::Command::new(program)
+        .arg("--version")
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|status| status.success());
+    if !found {
+        eprintln!(
+            "SKIPPED: {program} is not installed here (the raw-socket tests still check the rule)"
+        );
+    }
+    found
+}
+
+/// Runs a real peer (with its own time-out options) to its end, within
+/// the default limit, and returns its exit status, stdout and stderr.
+pub fn run_peer(mut command: std::process::Command) -> (bool, String, String) {
+    command.stdin(std::process::Stdio::null());
+    let what = format!("{command:?}");
+    let output = within(DEFAULT_LIMIT, &what, move || command.output())
+        .unwrap_or_else(|e| panic!("cannot run {what}: {e}"));
+    (
+        output.status.success(),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}

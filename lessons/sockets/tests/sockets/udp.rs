@@ -189,6 +189,29 @@ fn a_lost_request_is_sent_again() {
     join(server, "the fake server");
 }
 
+// Catches: udp-retries-every-error (every error taken for a lost datagram:
+// a closed port, which the kernel reports at once as "connection refused",
+// becomes a time-out after all the attempts, and the operator looks for a
+// slow server instead of a stopped one).
+#[test]
+fn a_refused_request_is_an_error_at_once_not_a_time_out() {
+    let closed = {
+        let socket = UdpSocket::bind("127.0.0.1:0").unwrap();
+        socket.local_addr().unwrap()
+    };
+    let started = Instant::now();
+    let result = ask(closed, b"anyone?", 100, retry(2000, 3));
+    let waited = started.elapsed();
+    match result {
+        Err(UdpError::Io { kind, .. }) => assert_eq!(kind, io::ErrorKind::ConnectionRefused),
+        other => panic!("expected a refused request, got {other:?} after {waited:?}"),
+    }
+    assert!(
+        waited < Duration::from_secs(2),
+        "a refused request took {waited:?}, as long as a time-out"
+    );
+}
+
 // Wrong solution caught: a client that takes any datagram that reaches its
 // socket for the reply, even one from another address (`connect` the
 // socket to the server, or check where each datagram came from).
