@@ -37,3 +37,6 @@ pub mod http_client;
     path = "../../../solutions/sockets/http_server.rs"
 )]
 pub mod http_server;
+
+#[cfg_attr(feature = "solution", path = "../../../solutions/sockets/rpc.rs")]
+pub mod rpc;
