@@ -16,6 +16,7 @@ mod framing;
 mod http_client;
 mod http_server;
 mod resolve;
+mod rpc;
 mod udp;
 
 use std::io::{self, Read, Write};

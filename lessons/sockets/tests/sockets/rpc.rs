@@ -28,7 +28,10 @@ use sockets::rpc::{
 };
 use testkit::{DEFAULT_LIMIT, process_running, unique_marker, wait_for, within};
 
-use crate::{CLIENT_TIMEOUT, assert_closed_by_server, closed_port, exchange, join, parse_raw};
+use crate::{
+    CLIENT_TIMEOUT, assert_closed_by_server, closed_port, exchange, join, parse_raw, real_peer,
+    run_peer,
+};
 
 fn loopback() -> SocketAddr {
     "127.0.0.1:0".parse().unwrap()
@@ -913,25 +916,16 @@ print(json.dumps([
 // requests and a batch.
 #[test]
 fn python_urllib_posts_json_rpc() {
-    if Command::new("python3").arg("--version").output().is_err() {
-        eprintln!("skipped: python3 is not installed");
+    if !real_peer("python3") {
         return;
     }
     let server = start_rpc_http(loopback(), demo(), http_limits()).expect("start");
     let url = format!("http://{}/rpc", server.local_addr());
-    let output = within(DEFAULT_LIMIT, "python3's urllib client", move || {
-        Command::new("python3")
-            .args(["-c", PYTHON_CLIENT, &url])
-            .env_remove("PYTHONSTARTUP")
-            .output()
-            .expect("run python3")
-    });
-    assert!(
-        output.status.success(),
-        "python3 failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let seen = to_json(&output.stdout);
+    let mut python = Command::new("python3");
+    python.args(["-c", PYTHON_CLIENT, &url]);
+    let (ok, stdout, stderr) = run_peer(python);
+    assert!(ok, "python3 failed: {stderr}");
+    let seen = to_json(stdout.as_bytes());
     assert_eq!(seen[0][0], 200, "{seen}");
     assert_result(&seen[0][1], json!(1), json!(42));
     assert_error(&seen[1][1], json!("q"), METHOD_NOT_FOUND);
