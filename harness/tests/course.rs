@@ -60,6 +60,34 @@ fn the_book_builds_with_its_listings() {
         chapter.contains("validate_hostname"),
         "the solutions are included"
     );
+    // Whole solution files are shown without their `// ANCHOR:` lines.
+    for lesson in [
+        "traits",
+        "threads",
+        "processes",
+        "files",
+        "sockets",
+        "queues",
+    ] {
+        let page = course_root().join(format!("target/book/{lesson}-solutions.html"));
+        let page = fs::read_to_string(&page).expect("every solutions page was rendered");
+        assert!(
+            !page.contains("ANCHOR"),
+            "{lesson}-solutions.html shows anchor lines"
+        );
+    }
+    // The introduction's `cargo kata list` listing is the snapshot without
+    // its header: the shown block starts with the first lesson's line.
+    let intro = fs::read_to_string(course_root().join("target/book/introduction.html")).unwrap();
+    let listing = intro
+        .split("<code class=\"language-text\">")
+        .nth(1)
+        .expect("the introduction shows the listing");
+    assert!(
+        listing.starts_with("1. traits "),
+        "the listing starts with {:?}",
+        listing.lines().next()
+    );
     // Search is on: the index the search box loads exists, and it indexes
     // the chapters' text.
     let book = course_root().join("target/book");

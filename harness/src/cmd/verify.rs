@@ -385,7 +385,9 @@ fn course_checks(course: &Course, table: &mut Table) -> Result<()> {
     Ok(())
 }
 
-/// Problems with the `{{#include path:anchor}}` directives of one page.
+/// Problems with the `{{#include path:anchor}}` directives of one page, and
+/// with the book builder's own (`gallery`, `gallery-page`, `snapshot`,
+/// `bench-figures`).
 pub fn include_problems(course: &Course, page: &Path, text: &str) -> Vec<String> {
     let mut problems = Vec::new();
     let base = page.parent().expect("a page is in a folder");
@@ -395,6 +397,40 @@ pub fn include_problems(course: &Course, page: &Path, text: &str) -> Vec<String>
         let Some(end) = after.find("}}") else { break };
         let directive = &after[..end];
         rest = &after[end..];
+        let page_name = course.display_path(page);
+        // The book builder's own directives (harness/book-builder/src/directives.rs).
+        if let Some(arg) = directive.strip_prefix("gallery ") {
+            let (lesson, exercise) = arg.trim().split_once('/').unwrap_or((arg.trim(), ""));
+            let known = course
+                .lessons
+                .iter()
+                .any(|l| l.id == lesson && l.exercise(exercise).is_some());
+            if !known {
+                problems.push(format!(
+                    "{page_name}: {{{{#gallery {}}}}} names no exercise",
+                    arg.trim()
+                ));
+            }
+            continue;
+        }
+        if let Some(arg) = directive.strip_prefix("gallery-page ") {
+            if !course.lessons.iter().any(|l| l.id == arg.trim()) {
+                problems.push(format!(
+                    "{page_name}: {{{{#gallery-page {}}}}} names no lesson",
+                    arg.trim()
+                ));
+            }
+            continue;
+        }
+        if let Some(file) = directive
+            .strip_prefix("snapshot ")
+            .or_else(|| directive.strip_prefix("bench-figures "))
+        {
+            if !base.join(file.trim()).is_file() {
+                problems.push(format!("{page_name}: {} does not exist", file.trim()));
+            }
+            continue;
+        }
         let Some(arg) = directive
             .strip_prefix("include ")
             .or_else(|| directive.strip_prefix("rustdoc_include "))
@@ -407,7 +443,6 @@ pub fn include_problems(course: &Course, page: &Path, text: &str) -> Vec<String>
             None => (arg, None),
         };
         let path = base.join(file);
-        let page_name = course.display_path(page);
         let Ok(target) = fs::read_to_string(&path) else {
             problems.push(format!("{page_name}: {file} does not exist"));
             continue;
