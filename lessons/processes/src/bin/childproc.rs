@@ -19,6 +19,20 @@
 //! childproc relay WAIT MARK TEXT wait until the file WAIT exists, print TEXT,
 //!                                create the file MARK ("-": no file to wait
 //!                                for, or to create)
+//! childproc route                copy each line of stdin at once (flushed) to
+//!                                stdout, or to stderr if it starts with
+//!                                `err `, until stdin ends
+//! childproc late-err WAIT MARK TEXT
+//!                                (a pipeline stage) copy stdin to stdout and
+//!                                close stdout; wait until the file WAIT
+//!                                exists, then 200 ms more; print TEXT on
+//!                                stderr and close stderr; create the file
+//!                                MARK ("-": none)
+//! childproc setsid PIDFILE       move to a session (and process group) of
+//!                                its own, write its pid to PIDFILE, keep
+//!                                stdout and stderr open and wait (20 s at
+//!                                most): what a daemon does, out of reach of
+//!                                its old group's `killpg`
 //! ```
 //!
 //! Every wait is bounded (20 s): a fixture that is never released exits
@@ -49,6 +63,9 @@ fn main() -> ExitCode {
         ["echo"] => echo(),
         ["slot", dir] => slot(Path::new(dir)),
         ["relay", wait, mark, text] => relay(wait, mark, text),
+        ["route"] => route(),
+        ["late-err", wait, mark, text] => late_err(wait, mark, text),
+        ["setsid", pidfile] => setsid(Path::new(pidfile)),
         _ => usage(&format!("unknown arguments {args:?}")),
     }
 }
@@ -174,5 +191,86 @@ fn relay(wait: &str, mark: &str, text: &str) -> ExitCode {
         eprintln!("childproc: cannot create {mark}");
         return ExitCode::from(3);
     }
+    ExitCode::SUCCESS
+}
+
+fn route() -> ExitCode {
+    let mut stdout = io::stdout().lock();
+    let mut stderr = io::stderr().lock();
+    for line in io::stdin().lock().lines() {
+        let Ok(line) = line else {
+            return ExitCode::from(3);
+        };
+        let written = match line.strip_prefix("err ") {
+            Some(text) => writeln!(stderr, "{text}").and_then(|()| stderr.flush()),
+            None => writeln!(stdout, "{line}").and_then(|()| stdout.flush()),
+        };
+        if written.is_err() {
+            return ExitCode::from(3);
+        }
+    }
+    ExitCode::SUCCESS
+}
+
+/// `/dev/null` in place of a standard stream: the pipe it was is closed
+/// (by this process; the reader sees its end once no one else holds it).
+fn close_stdout() -> bool {
+    fs::File::options()
+        .write(true)
+        .open("/dev/null")
+        .is_ok_and(|null| nix::unistd::dup2_stdout(null).is_ok())
+}
+
+fn close_stderr() -> bool {
+    fs::File::options()
+        .write(true)
+        .open("/dev/null")
+        .is_ok_and(|null| nix::unistd::dup2_stderr(null).is_ok())
+}
+
+fn late_err(wait: &str, mark: &str, text: &str) -> ExitCode {
+    {
+        let mut stdout = io::stdout().lock();
+        if io::copy(&mut io::stdin().lock(), &mut stdout).is_err() || stdout.flush().is_err() {
+            return ExitCode::from(3);
+        }
+    }
+    if !close_stdout() {
+        eprintln!("childproc: cannot close stdout");
+        return ExitCode::from(3);
+    }
+    if wait != "-" {
+        if !wait_for(Path::new(wait)) {
+            return ExitCode::from(3);
+        }
+        // The stage that created WAIT closed its stderr before: this gap
+        // puts the two ends of stderr far apart in time, so that a reader
+        // woken by the first one has long reported it when the second comes.
+        thread::sleep(Duration::from_millis(200));
+    }
+    eprintln!("{text}");
+    if !close_stderr() {
+        return ExitCode::from(3);
+    }
+    if mark != "-" && fs::write(mark, "").is_err() {
+        return ExitCode::from(3);
+    }
+    ExitCode::SUCCESS
+}
+
+fn setsid(pidfile: &Path) -> ExitCode {
+    if let Err(e) = nix::unistd::setsid() {
+        eprintln!("childproc: setsid failed (a process group leader cannot): {e}");
+        return ExitCode::from(3);
+    }
+    // Written whole, then renamed: a reader never sees half a pid.
+    let partial = pidfile.with_extension("partial");
+    if fs::write(&partial, std::process::id().to_string()).is_err()
+        || fs::rename(&partial, pidfile).is_err()
+    {
+        eprintln!("childproc: cannot write {}", pidfile.display());
+        return ExitCode::from(3);
+    }
+    thread::sleep(WAIT_LIMIT);
     ExitCode::SUCCESS
 }

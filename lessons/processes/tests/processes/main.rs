@@ -8,6 +8,11 @@
 //! bounded with `testkit::within`, so a deadlock fails a test instead of
 //! hanging the run.
 
+use std::io::Write;
+use std::process::Command;
+
+use testkit::{DEFAULT_LIMIT, within};
+
 mod exit_codes;
 mod parallel;
 mod pipes;
@@ -24,3 +29,53 @@ pub fn childproc() -> &'static str {
 /// `echo` after the `;`. A program run without a shell gets it as one
 /// argument, untouched.
 pub const INJECTION: &str = r#"a b; echo INJECTED "q" 'x' $HOME"#;
+
+/// Set in a re-run of this test binary (see [`in_a_rerun_with_a_pipe_as_stdin`]):
+/// the name of the test that runs its scenario there.
+const RERUN: &str = "PROCESSES_TEST_RERUN_WITH_STDIN_PIPE";
+
+/// What the re-run's stdin holds: a child that reads it shows these words.
+pub const TEST_STDIN: &str = "the test binary's own stdin\n";
+
+/// Runs `scenario` in a new run of this test binary (only the test `test`,
+/// e.g. `"run::..."`) whose stdin is a pipe that holds [`TEST_STDIN`] and is
+/// then closed, and fails with the re-run's output if the scenario fails
+/// there. In the re-run itself, runs `scenario`.
+///
+/// Why: a child that inherits stdin instead of getting `/dev/null` reads
+/// whatever the test binary's stdin is, and that depends on who started it
+/// (a terminal, `/dev/null` from CI, an empty pipe from `kata`), so a test
+/// could not see the mistake. In the re-run, an inheriting child reads
+/// [`TEST_STDIN`], and the scenario can tell.
+pub fn in_a_rerun_with_a_pipe_as_stdin(test: &str, scenario: impl FnOnce()) {
+    if std::env::var(RERUN).as_deref() == Ok(test) {
+        scenario();
+        return;
+    }
+    let (reader, mut writer) = std::io::pipe().expect("create a pipe");
+    writer
+        .write_all(TEST_STDIN.as_bytes())
+        .expect("fill the pipe");
+    drop(writer);
+    let exe = std::env::current_exe().expect("the test binary's path");
+    let test_name = test.to_string();
+    let output = within(
+        DEFAULT_LIMIT * 2,
+        "the re-run of the test binary",
+        move || {
+            Command::new(exe)
+                .args([&test_name, "--exact", "--nocapture", "--test-threads=1"])
+                .env(RERUN, &test_name)
+                .stdin(reader)
+                .output()
+                .expect("re-run the test binary")
+        },
+    );
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success() && stdout.contains("test result: ok. 1 passed;"),
+        "{test} failed in a re-run of the test binary with a pipe as stdin \
+         ({TEST_STDIN:?}, then closed):\n{stdout}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
