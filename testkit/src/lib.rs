@@ -8,6 +8,7 @@
 //! re-exported here, so a test writes `testkit::within(..)`.
 
 pub mod asleep;
+pub mod fake_fleet;
 pub mod io_double;
 pub mod loopback;
 pub mod multiset;
