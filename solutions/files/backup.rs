@@ -4,14 +4,20 @@
 //! Reference solution. `backup` claims its file name with `create_new`, so
 //! two backups on one day never overwrite each other, even when they run
 //! at once. `restore` reads the archive twice: first it checks every
-//! entry's path and link target and refuses the whole archive at the
-//! first one that could land outside `dest`; only then does it unpack.
-//! So a refused archive writes nothing at all. `prune` orders backups by
-//! the date and number in their names, not by the names as strings.
+//! entry's path and link target, following them through the links that
+//! earlier entries make, and refuses the whole archive at the first one
+//! that could land outside `dest`; only then does it unpack. So a refused
+//! archive writes nothing at all. `backup` runs the same check on what it
+//! archives, so that every backup it writes restores, and removes its
+//! archive when it fails. `prune` orders backups by the date and number in
+//! their names, not by the names as strings.
 
+use std::collections::HashMap;
+use std::ffi::OsString;
 use std::fmt;
 use std::fs::{self, File, OpenOptions};
 use std::io;
+use std::os::unix::fs::FileTypeExt;
 use std::path::{Component, Path, PathBuf};
 
 use flate2::Compression;
@@ -60,6 +66,10 @@ pub enum BackupError {
     },
     /// What was to be backed up is not a folder.
     NotADirectory(PathBuf),
+    /// A file in the folder to back up that a backup cannot hold: a FIFO,
+    /// socket or device, or a symbolic link that [`restore`] would refuse
+    /// (absolute, or leading outside the folder). No archive is left.
+    Unsupported { path: PathBuf, reason: String },
     /// An archive entry that would write outside the destination (or is a
     /// device file): the whole archive is refused, nothing is written.
     UnsafeEntry { entry: String, reason: String },
@@ -70,6 +80,9 @@ impl fmt::Display for BackupError {
         match self {
             BackupError::Io { message, .. } => write!(f, "{message}"),
             BackupError::NotADirectory(path) => write!(f, "{} is not a folder", path.display()),
+            BackupError::Unsupported { path, reason } => {
+                write!(f, "cannot back up {}: it {reason}", path.display())
+            }
             BackupError::UnsafeEntry { entry, reason } => {
                 write!(f, "refusing the archive: entry {entry:?} {reason}")
             }
@@ -136,6 +149,10 @@ pub fn parse_backup_name(name: &str) -> Option<(Date, u32)> {
 /// `backup-<date>[-n].tar.gz` in `dest_dir` (created if missing), never
 /// overwriting a backup that exists. Symbolic links are stored as links.
 /// Returns the archive's path.
+///
+/// Only what [`restore`] accepts is written: a FIFO, socket or device, or a
+/// link that [`restore`] would refuse, is [`BackupError::Unsupported`]. A
+/// backup that fails removes its half-written archive.
 pub fn backup(src: &Path, dest_dir: &Path, date: Date) -> Result<PathBuf, BackupError> {
     if !fs::metadata(src).map(|m| m.is_dir()).unwrap_or(false) {
         return Err(BackupError::NotADirectory(src.to_path_buf()));
@@ -152,55 +169,140 @@ pub fn backup(src: &Path, dest_dir: &Path, date: Date) -> Result<PathBuf, Backup
             Err(e) => return Err(e.into()),
         }
     };
-    let written = (|| -> io::Result<()> {
+    let written = (|| -> Result<(), BackupError> {
         let mut builder = tar::Builder::new(GzEncoder::new(file, Compression::default()));
         builder.follow_symlinks(false);
-        append_folder(&mut builder, src, Path::new(""))?;
-        builder.into_inner()?.finish()?.sync_all()
+        // The same check as `restore`'s, so that every backup restores.
+        let mut layout = Layout::new(None);
+        append_folder(&mut builder, &mut layout, src, Path::new(""))?;
+        layout
+            .check_links_again()
+            .map_err(|(entry, reason)| BackupError::Unsupported {
+                path: src.join(entry),
+                reason,
+            })?;
+        builder.into_inner()?.finish()?.sync_all()?;
+        Ok(())
     })();
     if let Err(e) = written {
         // No half-written archive that `prune` or a person could mistake
         // for a backup.
         let _ = fs::remove_file(&path);
-        return Err(e.into());
+        return Err(e);
     }
     Ok(path)
 }
 
 /// Adds everything in `folder` to the archive under `prefix`, in name
 /// order, so that the same tree always gives the same list of entries.
+/// Each entry is checked as `restore` will check it before it is added.
 fn append_folder<W: io::Write>(
     builder: &mut tar::Builder<W>,
+    layout: &mut Layout<'_>,
     folder: &Path,
     prefix: &Path,
-) -> io::Result<()> {
+) -> Result<(), BackupError> {
     let mut entries: Vec<fs::DirEntry> = fs::read_dir(folder)?.collect::<io::Result<_>>()?;
     entries.sort_by_key(fs::DirEntry::file_name);
     for entry in entries {
         let name = prefix.join(entry.file_name());
-        builder.append_path_with_name(entry.path(), &name)?;
-        if entry.file_type()?.is_dir() {
-            append_folder(builder, &entry.path(), &name)?;
+        let on_disk = entry.path();
+        let unsupported = |reason: String| BackupError::Unsupported {
+            path: on_disk.clone(),
+            reason,
+        };
+        // `DirEntry::file_type` does not follow links.
+        let file_type = entry.file_type()?;
+        let target;
+        let kind = if file_type.is_dir() {
+            Kind::Folder
+        } else if file_type.is_file() {
+            Kind::File
+        } else if file_type.is_symlink() {
+            target = fs::read_link(&on_disk)?;
+            Kind::Symlink(&target)
+        } else {
+            // Never opened: reading a FIFO would wait for a writer forever.
+            return Err(unsupported(special_file(&file_type).to_string()));
+        };
+        layout
+            .admit(&name.display().to_string(), &name, kind)
+            .map_err(|reason| unsupported(format!("{reason}: a restore would refuse it")))?;
+        builder.append_path_with_name(&on_disk, &name)?;
+        if file_type.is_dir() {
+            append_folder(builder, layout, &on_disk, &name)?;
         }
     }
     Ok(())
+}
+
+/// What a file that is not a file, folder or link is, for an error.
+fn special_file(file_type: &fs::FileType) -> &'static str {
+    if file_type.is_fifo() {
+        "is a FIFO (named pipe): only files, folders and links are backed up"
+    } else if file_type.is_socket() {
+        "is a socket: only files, folders and links are backed up"
+    } else if file_type.is_char_device() || file_type.is_block_device() {
+        "is a device: only files, folders and links are backed up"
+    } else {
+        "is not a file, folder or link: only those are backed up"
+    }
 }
 // ANCHOR_END: backup
 
 // ANCHOR: restore
 /// Extracts `archive` into `dest` (created if missing) and returns how many
 /// entries it holds, after checking every entry: a path that is absolute
-/// or has a `..`, a link whose target would be outside `dest`, or a device
-/// file refuses the whole archive with [`BackupError::UnsafeEntry`], before
-/// anything is written.
+/// or has a `..`, a path or link that leads outside `dest` (through the
+/// links that earlier entries make, or that `dest` already holds), or a
+/// device or FIFO refuses the whole archive with
+/// [`BackupError::UnsafeEntry`], before anything is written.
 pub fn restore(archive: &Path, dest: &Path) -> Result<usize, BackupError> {
     let mut count = 0;
+    let mut layout = Layout::new(Some(dest));
     let mut reader = tar::Archive::new(GzDecoder::new(File::open(archive)?));
     for entry in reader.entries()? {
         let entry = entry?;
-        check_entry(&entry)?;
+        let path = entry.path()?.into_owned();
+        let shown = path.display().to_string();
+        let refuse = |reason: String| BackupError::UnsafeEntry {
+            entry: shown.clone(),
+            reason,
+        };
+        let link = entry.link_name()?.filter(|l| !l.as_os_str().is_empty());
+        let header_kind = entry.header().entry_type();
+        let kind = if header_kind.is_dir() {
+            Kind::Folder
+        } else if header_kind.is_file()
+            || header_kind.is_contiguous()
+            || header_kind.is_gnu_sparse()
+        {
+            Kind::File
+        } else if header_kind.is_symlink() || header_kind.is_hard_link() {
+            let target = link
+                .as_deref()
+                .ok_or_else(|| refuse("is a link without a target".to_string()))?;
+            if header_kind.is_symlink() {
+                Kind::Symlink(target)
+            } else {
+                Kind::HardLink(target)
+            }
+        } else if header_kind.is_pax_global_extensions() || header_kind.is_pax_local_extensions() {
+            // Metadata for the entries around it, not a file of its own.
+            count += 1;
+            continue;
+        } else {
+            // The `tar` crate would write a FIFO or a device as a file.
+            return Err(refuse(
+                "is a device, FIFO or other special file".to_string(),
+            ));
+        };
+        layout.admit(&shown, &path, kind).map_err(refuse)?;
         count += 1;
     }
+    layout
+        .check_links_again()
+        .map_err(|(entry, reason)| BackupError::UnsafeEntry { entry, reason })?;
     fs::create_dir_all(dest)?;
     let mut reader = tar::Archive::new(GzDecoder::new(File::open(archive)?));
     reader.set_preserve_permissions(true);
@@ -208,63 +310,240 @@ pub fn restore(archive: &Path, dest: &Path) -> Result<usize, BackupError> {
     Ok(count)
 }
 
-/// Refuses an entry that could write outside the destination.
-fn check_entry<R: io::Read>(entry: &tar::Entry<'_, R>) -> Result<(), BackupError> {
-    let path = entry.path()?.into_owned();
-    let shown = path.display().to_string();
-    let unsafe_entry = |reason: &str| BackupError::UnsafeEntry {
-        entry: shown.clone(),
-        reason: reason.to_string(),
-    };
-    // How deep below `dest` the entry's folder is, if its path is safe.
-    let depth = inside_depth(&path).ok_or_else(|| unsafe_entry("leaves the destination"))?;
-    let kind = entry.header().entry_type();
-    if kind.is_symlink() || kind.is_hard_link() {
-        let target = entry
-            .link_name()?
-            .ok_or_else(|| unsafe_entry("is a link without a target"))?
-            .into_owned();
-        let stays_inside = if kind.is_symlink() {
-            // A symlink's target is relative to the folder the link is in.
-            let folder_depth = depth.saturating_sub(1);
-            relative_depth(folder_depth, &target).is_some()
-        } else {
-            // A hard link's target is a path inside the archive.
-            inside_depth(&target).is_some()
+/// What an entry is, as far as the check is concerned.
+enum Kind<'a> {
+    Folder,
+    File,
+    /// A symbolic link and the path it holds.
+    Symlink(&'a Path),
+    /// A hard link and the archive path of the file it links to.
+    HardLink(&'a Path),
+}
+
+/// What an entry checked so far has put at a place.
+#[derive(Clone)]
+enum Made {
+    Folder,
+    File,
+    /// A symbolic link: the path it holds, the entry that made it, and the
+    /// folder it is in (what its path is taken from).
+    Link {
+        target: PathBuf,
+        entry: String,
+        folder: Vec<OsString>,
+    },
+}
+
+/// Why a path leads outside the folder, as the kernel would follow it.
+enum Outside {
+    Absolute,
+    Above,
+    TooManyLinks,
+}
+
+/// As many links as the kernel follows in one path before it gives up
+/// with `ELOOP`.
+const MAX_LINKS: u32 = 40;
+
+/// A place below the destination: its real names, every link resolved.
+type Place = Vec<OsString>;
+
+/// The tree the entries checked so far make below the destination, by real
+/// place (links resolved). Each new entry is followed through it the way
+/// the kernel will follow it once the earlier entries are written: an
+/// entry `d/x/y` after a link `d/x -> ..` is really `y`, in the destination
+/// itself. Checking names alone (`d/x/y` looks two folders deep) is what
+/// the tar slip through a chain of links gets past.
+struct Layout<'a> {
+    /// The folder on disk being restored into, if any: the links it holds
+    /// already are followed too.
+    disk: Option<&'a Path>,
+    made: HashMap<Place, Made>,
+}
+
+impl<'a> Layout<'a> {
+    fn new(disk: Option<&'a Path>) -> Self {
+        Layout {
+            disk,
+            made: HashMap::new(),
+        }
+    }
+
+    /// The path the symbolic link at `place` holds, if one is there.
+    fn link_at(&self, place: &[OsString]) -> Option<PathBuf> {
+        match self.made.get(place) {
+            Some(Made::Link { target, .. }) => Some(target.clone()),
+            Some(_) => None,
+            None => {
+                let on_disk = self.disk?.join(place.iter().collect::<PathBuf>());
+                let meta = fs::symlink_metadata(&on_disk).ok()?;
+                if meta.file_type().is_symlink() {
+                    fs::read_link(&on_disk).ok()
+                } else {
+                    None
+                }
+            }
+        }
+    }
+
+    /// Where `path`, taken from the folder `from`, really leads: every link
+    /// on the way followed (the last part only if `follow_last`), every
+    /// `..` taken from where the links led. `links` counts down the links
+    /// that may still be followed.
+    fn resolve(
+        &self,
+        from: &[OsString],
+        path: &Path,
+        follow_last: bool,
+        links: &mut u32,
+    ) -> Result<Place, Outside> {
+        let mut place = from.to_vec();
+        let parts: Vec<Component> = path.components().collect();
+        for (i, part) in parts.iter().enumerate() {
+            match part {
+                Component::Prefix(_) | Component::RootDir => return Err(Outside::Absolute),
+                Component::CurDir => {}
+                Component::ParentDir => {
+                    place.pop().ok_or(Outside::Above)?;
+                }
+                Component::Normal(name) => {
+                    place.push(name.to_os_string());
+                    if i + 1 == parts.len() && !follow_last {
+                        continue;
+                    }
+                    if let Some(target) = self.link_at(&place) {
+                        *links = links.checked_sub(1).ok_or(Outside::TooManyLinks)?;
+                        place.pop();
+                        place = self.resolve(&place, &target, true, links)?;
+                    }
+                }
+            }
+        }
+        Ok(place)
+    }
+
+    /// Checks one entry (`entry` is its name, for errors) and records what
+    /// it makes. The error is the reason to refuse it.
+    fn admit(&mut self, entry: &str, path: &Path, kind: Kind<'_>) -> Result<(), String> {
+        let names = plain_names(path).ok_or("leaves the destination")?;
+        let Some((name, parents)) = names.split_last() else {
+            // `.` or `./`: the destination itself.
+            return match kind {
+                Kind::Folder => Ok(()),
+                _ => Err("names no file".to_string()),
+            };
         };
-        if !stays_inside {
-            return Err(unsafe_entry(&format!(
+        let mut links = MAX_LINKS;
+        let through_links = |outside: Outside| match outside {
+            Outside::TooManyLinks => "goes through too many links".to_string(),
+            _ => "leads outside the destination through a link".to_string(),
+        };
+        let folder = self
+            .resolve(&[], &parents.iter().collect::<PathBuf>(), true, &mut links)
+            .map_err(through_links)?;
+        let mut place = folder.clone();
+        place.push(name.clone());
+        match kind {
+            Kind::Folder | Kind::File => {
+                // A link already there: a tool that follows it writes
+                // where it leads.
+                if self.link_at(&place).is_some() {
+                    self.resolve(&folder, Path::new(name), true, &mut links)
+                        .map_err(through_links)?;
+                }
+                let made = if matches!(kind, Kind::Folder) {
+                    Made::Folder
+                } else {
+                    Made::File
+                };
+                self.made.insert(place, made);
+            }
+            Kind::Symlink(target) => {
+                // A link is taken from its own folder, wherever that is.
+                self.made.remove(&place);
+                self.check_link(&folder, target)?;
+                self.made.insert(
+                    place,
+                    Made::Link {
+                        target: target.to_path_buf(),
+                        entry: entry.to_string(),
+                        folder,
+                    },
+                );
+            }
+            Kind::HardLink(target) => {
+                // A hard link's target is a path in the archive.
+                let outside = || format!("links to {}, outside the destination", target.display());
+                plain_names(target).ok_or_else(outside)?;
+                let source = self
+                    .resolve(&[], target, false, &mut links)
+                    .map_err(|_| outside())?;
+                match self.made.get(&source).cloned() {
+                    Some(Made::File) => {
+                        self.made.insert(place, Made::File);
+                    }
+                    // A hard link to a symlink is that symlink again, now
+                    // taken from this entry's folder.
+                    Some(Made::Link { target, .. }) => {
+                        return self.admit(entry, path, Kind::Symlink(&target));
+                    }
+                    _ => {
+                        return Err(format!(
+                            "links to {}, which no earlier entry of the archive makes",
+                            target.display()
+                        ));
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Refuses a symbolic link in `folder` whose `target` leads outside.
+    fn check_link(&self, folder: &[OsString], target: &Path) -> Result<(), String> {
+        let mut links = MAX_LINKS;
+        match self.resolve(folder, target, true, &mut links) {
+            Ok(_) => Ok(()),
+            Err(Outside::TooManyLinks) => Err(format!(
+                "links to {}, through too many links",
+                target.display()
+            )),
+            Err(_) => Err(format!(
                 "links to {}, outside the destination",
                 target.display()
-            )));
-        }
-    } else if kind.is_pax_global_extensions() || kind.is_pax_local_extensions() {
-        // Metadata for the entries around it, not a file of its own.
-    } else if !(kind.is_file() || kind.is_dir() || kind.is_contiguous()) {
-        return Err(unsafe_entry("is a device, FIFO or other special file"));
-    }
-    Ok(())
-}
-
-/// The depth of a relative path with no `..` (its number of named parts),
-/// or `None` for an absolute path or one with `..`.
-fn inside_depth(path: &Path) -> Option<usize> {
-    relative_depth(0, path).filter(|_| !path.components().any(|c| c == Component::ParentDir))
-}
-
-/// Where `path` leads from a folder `start` levels below the root, as a
-/// depth: `None` if it is absolute or climbs above the root on the way.
-fn relative_depth(start: usize, path: &Path) -> Option<usize> {
-    let mut depth = start;
-    for component in path.components() {
-        match component {
-            Component::Normal(_) => depth += 1,
-            Component::CurDir => {}
-            Component::ParentDir => depth = depth.checked_sub(1)?,
-            Component::RootDir | Component::Prefix(_) => return None,
+            )),
         }
     }
-    Some(depth)
+
+    /// Checks every link once more, against the whole tree: a later entry
+    /// can change where an earlier link leads (`l -> a/../x`, then
+    /// `a -> .`). The error names the link's entry, and why.
+    fn check_links_again(&self) -> Result<(), (String, String)> {
+        for made in self.made.values() {
+            if let Made::Link {
+                target,
+                entry,
+                folder,
+            } = made
+            {
+                self.check_link(folder, target)
+                    .map_err(|reason| (entry.clone(), reason))?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The names of a relative path without `..` (`.` parts dropped), or
+/// `None` for an absolute path or one with `..`.
+fn plain_names(path: &Path) -> Option<Vec<OsString>> {
+    path.components()
+        .filter(|c| *c != Component::CurDir)
+        .map(|c| match c {
+            Component::Normal(name) => Some(name.to_os_string()),
+            _ => None,
+        })
+        .collect()
 }
 // ANCHOR_END: restore
 

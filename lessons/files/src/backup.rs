@@ -18,8 +18,20 @@
 //! `append_path_with_name(path_on_disk, name_in_archive)` adds a file,
 //! folder or link, with names relative to `src` (walk the folder yourself,
 //! in sorted order). Finish with `builder.into_inner()?.finish()?` and
-//! `sync_all()` the file. If anything fails, remove the half-written
-//! archive. The tests list and extract it with the system's `tar`.
+//! `sync_all()` the file. The tests list and extract it with the system's
+//! `tar`.
+//!
+//! **Back up only what restores.** A backup that `restore` refuses is
+//! worse than none: you find out on the day you need it. So check each
+//! entry *before* you add it, with the same check `restore` makes (share
+//! the code), and refuse with [`BackupError::Unsupported`], naming the
+//! file: a symbolic link that `restore` would refuse (an absolute one such
+//! as `/etc/localtime -> /usr/share/zoneinfo/UTC`, or one that climbs out
+//! of the folder), and anything that is not a file, folder or link: a FIFO,
+//! a socket, a device (`std::os::unix::fs::FileTypeExt`; never open a
+//! FIFO: reading it waits for a writer forever). If anything fails after
+//! the archive file is created, remove it: a half-written archive must not
+//! pass for a backup.
 //!
 //! **Restore nothing you have not checked.** An archive is data from
 //! outside: an entry named `../../home/you/.bashrc` or `/etc/cron.d/x`, or
@@ -33,13 +45,22 @@
 //!
 //! - a path that is absolute, or has a `..` component (`Path::components`:
 //!   `Component::RootDir`, `Component::ParentDir`);
-//! - a symlink whose target, taken from the link's own folder, is absolute
-//!   or climbs above the destination (walk its components, counting the
-//!   depth: a `..` below zero is out);
-//! - a hard link whose target path is absolute or has a `..`;
-//! - anything but files, folders and links (devices, FIFOs). PAX header
-//!   entries (`is_pax_global_extensions`, `is_pax_local_extensions`) are
-//!   metadata and fine.
+//! - a path or a symlink target that leads outside the destination **once
+//!   the links before it are followed**. Names alone are not enough: after
+//!   `d/x -> ..` (which stays inside: it is the destination itself), the
+//!   link `d/x/y -> ..` is really `y -> ..` in the destination, and leads
+//!   out. So keep a map of the links the entries checked so far make (and
+//!   those `dest` holds already, `fs::symlink_metadata`), and follow each
+//!   new path through it part by part, as the kernel will: a link's target
+//!   is taken from the link's own folder, a `..` goes up from where the
+//!   links led, and more than 40 links on one path is a loop. When every
+//!   entry has passed, check every link once more: a later entry can
+//!   change where an earlier link leads (`l -> a/../x`, then `a -> .`);
+//! - a hard link whose target is not a file that an earlier entry made;
+//! - anything but files, folders and links: FIFOs and devices (the `tar`
+//!   crate would write them as regular files). PAX header entries
+//!   (`is_pax_global_extensions`, `is_pax_local_extensions`) are metadata
+//!   and fine.
 //!
 //! `./` at the start of names (what `tar -C dir -czf x.tar.gz .` writes) is
 //! `Component::CurDir`: harmless.
@@ -97,6 +118,10 @@ pub enum BackupError {
     },
     /// What was to be backed up is not a folder.
     NotADirectory(PathBuf),
+    /// A file in the folder to back up that a backup cannot hold: a FIFO,
+    /// socket or device, or a symbolic link that [`restore`] would refuse
+    /// (absolute, or leading outside the folder). No archive is left.
+    Unsupported { path: PathBuf, reason: String },
     /// An archive entry that would write outside the destination (or is a
     /// device file): the whole archive is refused, nothing is written.
     UnsafeEntry { entry: String, reason: String },
@@ -107,6 +132,9 @@ impl fmt::Display for BackupError {
         match self {
             BackupError::Io { message, .. } => write!(f, "{message}"),
             BackupError::NotADirectory(path) => write!(f, "{} is not a folder", path.display()),
+            BackupError::Unsupported { path, reason } => {
+                write!(f, "cannot back up {}: it {reason}", path.display())
+            }
             BackupError::UnsafeEntry { entry, reason } => {
                 write!(f, "refusing the archive: entry {entry:?} {reason}")
             }
@@ -143,15 +171,20 @@ pub fn parse_backup_name(name: &str) -> Option<(Date, u32)> {
 /// overwriting a backup that exists. Symbolic links are stored as links.
 /// Returns the archive's path. `src` not a folder:
 /// [`BackupError::NotADirectory`].
+///
+/// Only what [`restore`] accepts is written: a FIFO, socket or device, or a
+/// link that [`restore`] would refuse, is [`BackupError::Unsupported`]. A
+/// backup that fails removes its half-written archive.
 pub fn backup(src: &Path, dest_dir: &Path, date: Date) -> Result<PathBuf, BackupError> {
     todo!("archive {src:?} into a new backup of {date} in {dest_dir:?}")
 }
 
 /// Extracts `archive` into `dest` (created if missing) and returns how many
 /// entries it holds, after checking every entry: a path that is absolute
-/// or has a `..`, a link whose target would be outside `dest`, or a device
-/// file refuses the whole archive with [`BackupError::UnsafeEntry`], before
-/// anything is written.
+/// or has a `..`, a path or link that leads outside `dest` (through the
+/// links that earlier entries make, or that `dest` already holds), or a
+/// device or FIFO refuses the whole archive with
+/// [`BackupError::UnsafeEntry`], before anything is written.
 pub fn restore(archive: &Path, dest: &Path) -> Result<usize, BackupError> {
     todo!("check every entry of {archive:?}, then extract it into {dest:?}")
 }

@@ -186,6 +186,9 @@ enum Entry<'a> {
     File(&'a str, &'a [u8]),
     Symlink(&'a str, &'a str),
     HardLink(&'a str, &'a str),
+    Fifo(&'a str),
+    CharDevice(&'a str),
+    BlockDevice(&'a str),
 }
 
 /// Writes a `.tar.gz` with exactly these entries, paths as given: the
@@ -200,12 +203,32 @@ fn hostile_archive(path: &Path, entries: &[Entry<'_>]) {
             Entry::File(name, data) => (name, data, tar::EntryType::Regular, None),
             Entry::Symlink(name, target) => (name, &[], tar::EntryType::Symlink, Some(target)),
             Entry::HardLink(name, target) => (name, &[], tar::EntryType::Link, Some(target)),
+            Entry::Fifo(name) => (name, &[], tar::EntryType::Fifo, None),
+            Entry::CharDevice(name) => (name, &[], tar::EntryType::Char, None),
+            Entry::BlockDevice(name) => (name, &[], tar::EntryType::Block, None),
         };
         header.as_old_mut().name[..name.len()].copy_from_slice(name.as_bytes());
         if let Some(target) = link {
             header.as_old_mut().linkname[..target.len()].copy_from_slice(target.as_bytes());
         }
         header.set_entry_type(kind);
+        if matches!(entry, Entry::CharDevice(_) | Entry::BlockDevice(_)) {
+            // /dev/null and /dev/sda.
+            header
+                .set_device_major(if matches!(entry, Entry::CharDevice(_)) {
+                    1
+                } else {
+                    8
+                })
+                .unwrap();
+            header
+                .set_device_minor(if matches!(entry, Entry::CharDevice(_)) {
+                    3
+                } else {
+                    0
+                })
+                .unwrap();
+        }
         header.set_size(data.len() as u64);
         header.set_mode(0o644);
         header.set_cksum();
@@ -360,4 +383,307 @@ fn backups_are_ordered_by_date_then_number_and_prune_keeps_the_newest() {
         "the newest two stay, and files that are not backups are never touched"
     );
     assert!(prune(dest, 5).unwrap().is_empty());
+}
+
+/// What GNU tar sees in `archive` (`tar -tzvf`): one `"<type> <name>"` per
+/// entry, the type being the first letter of the mode column (`-` a file,
+/// `d` a folder, `l` a symlink, `h` a hard link, `p` a FIFO, `c` and `b`
+/// devices) and the name as it prints it (`up -> ..` for a link). The
+/// tests use it to pin what an archive really holds.
+fn gnu_tar_lists(archive: &Path) -> Vec<String> {
+    let listed = Command::new("tar")
+        .arg("-tzvf")
+        .arg(archive)
+        .output()
+        .unwrap();
+    assert!(listed.status.success(), "tar -tzvf failed: {listed:?}");
+    String::from_utf8_lossy(&listed.stdout)
+        .lines()
+        .map(|line| {
+            let fields: Vec<&str> = line.split_whitespace().collect();
+            let kind = fields[0].chars().next().unwrap();
+            format!("{kind} {}", fields[5..].join(" "))
+        })
+        .collect()
+}
+
+// Catches: backup-restore-checks-names-only. Each link looks inside by its
+// name: `d/x -> ..` is the destination itself, so `d/x/y -> ..` is the
+// folder above it, and `d/x/y/outside/evil` lands beside the destination.
+// A check that counts depth on names lets all three through (and the `tar`
+// crate stops the write only after `y -> ..` is written, with an `Io`
+// error). Followed through the links that earlier entries make, the second
+// link already leads out.
+#[test]
+fn restore_follows_the_links_that_earlier_entries_make() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("t");
+    fs::create_dir(&root).unwrap();
+    let chain = [
+        Entry::Symlink("d/x", ".."),
+        Entry::Symlink("d/x/y", ".."),
+        Entry::File("d/x/y/outside/evil", b"rm -rf ~"),
+    ];
+    hostile_archive(&root.join("hostile.tar.gz"), &chain);
+    assert_eq!(
+        gnu_tar_lists(&root.join("hostile.tar.gz")),
+        ["l d/x -> ..", "l d/x/y -> ..", "- d/x/y/outside/evil"],
+        "the archive holds what the test means"
+    );
+    assert_refused(&chain, "d/x/y", &root);
+    // The same links, then a link through them and a file over that link.
+    assert_refused(
+        &[
+            Entry::Symlink("d/x", ".."),
+            Entry::Symlink("d/x/y", ".."),
+            Entry::Symlink("s", "d/x/y/outside/victim"),
+            Entry::File("s", b"owned"),
+        ],
+        "d/x/y",
+        &root,
+    );
+}
+
+// Catches: backup-restore-targets-by-name. The link `l` holds `d/x/../out`,
+// which by its names is `d/out`, inside; but `d/x` is a link to `..`, so
+// the `..` after it climbs from the destination itself.
+#[test]
+fn restore_follows_earlier_links_in_a_link_target_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("t");
+    fs::create_dir(&root).unwrap();
+    assert_refused(
+        &[
+            Entry::Symlink("d/x", ".."),
+            Entry::Symlink("l", "d/x/../../victim"),
+        ],
+        "l",
+        &root,
+    );
+}
+
+// Catches: backup-restore-no-second-look. When `l -> a/../victim` is
+// checked, `a` does not exist and `l` stays inside; the next entry,
+// `a -> .`, makes the same `l` lead beside the destination. (Python 3.11's
+// `tarfile` with `filter="data"` extracts this archive, link and all.)
+#[test]
+fn a_later_link_cannot_turn_an_earlier_one_outwards() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("t");
+    fs::create_dir(&root).unwrap();
+    assert_refused(
+        &[Entry::Symlink("l", "a/../victim"), Entry::Symlink("a", ".")],
+        "l",
+        &root,
+    );
+}
+
+// Catches: backup-restore-ignores-existing-links. Restoring into a folder
+// that holds a link `logs -> <outside>` already: `logs/x` would be written
+// through it.
+#[test]
+fn restore_does_not_write_through_a_link_the_destination_holds() {
+    let dir = tempfile::tempdir().unwrap();
+    let outside = dir.path().join("outside");
+    fs::create_dir(&outside).unwrap();
+    let dest = dir.path().join("dest");
+    fs::create_dir(&dest).unwrap();
+    symlink(&outside, dest.join("logs")).unwrap();
+    let archive = dir.path().join("hostile.tar.gz");
+    hostile_archive(
+        &archive,
+        &[Entry::File("ok.txt", b"fine"), Entry::File("logs/x", b"x")],
+    );
+    match restore(&archive, &dest) {
+        Err(BackupError::UnsafeEntry { entry, .. }) => assert_eq!(entry, "logs/x"),
+        other => panic!("expected UnsafeEntry for \"logs/x\", got {other:?}"),
+    }
+    assert!(names_in(&outside).is_empty(), "written through the link");
+    assert_eq!(
+        names_in(&dest),
+        ["logs"],
+        "a refused archive writes nothing"
+    );
+}
+
+// Catches: backup-restore-accepts-special-files. The `tar` crate writes a
+// FIFO or device entry as an empty regular file; a restore must refuse
+// them (GNU tar lists them as `p`, `c` and `b`).
+#[test]
+fn restore_refuses_fifo_and_device_entries() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("t");
+    fs::create_dir(&root).unwrap();
+    let specials = [
+        Entry::File("ok.txt", b"fine"),
+        Entry::Fifo("run/ctl"),
+        Entry::CharDevice("dev/null"),
+        Entry::BlockDevice("dev/sda"),
+    ];
+    hostile_archive(&root.join("hostile.tar.gz"), &specials);
+    assert_eq!(
+        gnu_tar_lists(&root.join("hostile.tar.gz")),
+        ["- ok.txt", "p run/ctl", "c dev/null", "b dev/sda"]
+    );
+    assert_refused(&specials[..2], "run/ctl", &root);
+    assert_refused(
+        &[
+            Entry::File("ok.txt", b"fine"),
+            Entry::CharDevice("dev/null"),
+        ],
+        "dev/null",
+        &root,
+    );
+    assert_refused(&[Entry::BlockDevice("dev/sda")], "dev/sda", &root);
+}
+
+/// Runs `backup` within the time limit: a backup that opens a FIFO to read
+/// it would wait for a writer forever.
+fn backup_within(src: &Path, dest: &Path) -> Result<PathBuf, BackupError> {
+    let (src, dest) = (src.to_path_buf(), dest.to_path_buf());
+    testkit::within(testkit::DEFAULT_LIMIT, "backup", move || {
+        backup(&src, &dest, date(2026, 11, 25))
+    })
+}
+
+/// Checks that `backup` of `src` fails with `Unsupported` for `bad` (a
+/// message that names it) and leaves nothing in `dest`.
+fn assert_unsupported(src: &Path, bad: &Path, dest: &Path) {
+    match backup_within(src, dest) {
+        Err(error @ BackupError::Unsupported { .. }) => {
+            let BackupError::Unsupported { path, reason } = &error else {
+                unreachable!()
+            };
+            assert_eq!(path, bad, "the error names the file");
+            assert!(!reason.is_empty());
+            assert!(
+                error.to_string().contains(&bad.display().to_string()),
+                "the message names the file: {error}"
+            );
+        }
+        other => panic!("expected Unsupported for {bad:?}, got {other:?}"),
+    }
+    assert!(
+        !dest.exists() || names_in(dest).is_empty(),
+        "a failed backup leaves its archive: {:?}",
+        names_in(dest)
+    );
+}
+
+// Catches: backup-keeps-partial-archive, backup-special-files-to-tar. A
+// FIFO (named pipe) or a socket in the tree: the backup fails with an
+// error that names it, after `a.txt` and `b/` are in the archive already,
+// and removes that half-written archive. (The `tar` crate alone stores a
+// FIFO under its absolute path on disk, and refuses a socket with an
+// `Io` error.)
+#[test]
+fn a_backup_refuses_special_files_and_leaves_no_archive() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = dir.path().join("etc");
+    write_file(&src, "a.txt", "first\n");
+    write_file(&src, "b/c.txt", "second\n");
+    let fifo = src.join("zz-fifo");
+    let made = Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success(), "mkfifo {fifo:?}");
+    assert_unsupported(&src, &fifo, &dir.path().join("backups"));
+
+    fs::remove_file(&fifo).unwrap();
+    let socket = src.join("zz-socket");
+    let _listener = std::os::unix::net::UnixListener::bind(&socket).unwrap();
+    assert_unsupported(&src, &socket, &dir.path().join("backups"));
+}
+
+// Catches: backup-stores-outward-links, backup-checks-link-names-only. A
+// link that `restore` would refuse makes a backup that can never be
+// restored: an absolute link (the real `/etc/localtime ->
+// /usr/share/zoneinfo/…`), one that climbs out of the folder, and one
+// that climbs out through another link (`nginx/top -> ..` is the folder
+// itself). The backup refuses it, names it, and leaves no archive.
+#[test]
+fn a_backup_refuses_links_that_restore_would_refuse() {
+    for (name, target) in [
+        ("localtime", "/usr/share/zoneinfo/UTC"),
+        ("nginx/up", "../.."),
+        ("z-through", "nginx/top/../x"),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let src = sample_tree(dir.path());
+        symlink("..", src.join("nginx/top")).unwrap();
+        let link = src.join(name);
+        symlink(target, &link).unwrap();
+        assert_unsupported(&src, &link, &dir.path().join("backups"));
+    }
+}
+
+// Catches: backup-stores-outward-links, backup-restore-checks-names-only.
+// Backup and restore agree: links that stay inside, however they get
+// there, are backed up and restored as links. GNU tar lists the backup
+// (names sorted, a folder before its content, links as links); Python's
+// `tarfile`, with its strict `data` filter, extracts it too, when python3
+// is there.
+#[test]
+fn every_backup_restores_links_and_all() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = sample_tree(dir.path());
+    fs::create_dir_all(src.join("a/b")).unwrap();
+    symlink("../../hosts", src.join("a/b/link")).unwrap();
+    symlink("..", src.join("nginx/top")).unwrap();
+    symlink(".", src.join("self")).unwrap();
+    symlink("gone/file", src.join("zz-dangling")).unwrap();
+    let archive = backup_within(&src, &dir.path().join("backups")).unwrap();
+    assert_eq!(
+        gnu_tar_lists(&archive),
+        [
+            "d a",
+            "d a/b",
+            "l a/b/link -> ../../hosts",
+            "l current.conf -> nginx/nginx.conf",
+            "- hosts",
+            "d nginx",
+            "- nginx/nginx.conf",
+            "l nginx/top -> ..",
+            "l self -> .",
+            "l zz-dangling -> gone/file",
+        ]
+    );
+    let out = dir.path().join("restored");
+    assert_eq!(restore(&archive, &out).unwrap(), 10);
+    assert_eq!(
+        fs::read_to_string(out.join("a/b/link")).unwrap(),
+        "10.0.0.5 web-1\n"
+    );
+    assert_eq!(
+        fs::read_link(out.join("nginx/top")).unwrap(),
+        Path::new("..")
+    );
+    assert_eq!(
+        fs::read_link(out.join("zz-dangling")).unwrap(),
+        Path::new("gone/file")
+    );
+
+    let by_python = dir.path().join("by-python");
+    let script = "import sys, tarfile\n\
+if not hasattr(tarfile, 'data_filter'): sys.exit(77)\n\
+tarfile.open(sys.argv[1]).extractall(sys.argv[2], filter='data')\n";
+    match Command::new("python3")
+        .args(["-c", script])
+        .arg(&archive)
+        .arg(&by_python)
+        .output()
+    {
+        Err(e) => eprintln!("skipped the check with Python's tarfile: no python3 ({e})"),
+        Ok(run) if run.status.code() == Some(77) => {
+            eprintln!("skipped the check with Python's tarfile: it has no data filter")
+        }
+        Ok(run) => {
+            assert!(
+                run.status.success(),
+                "Python's tarfile refused a backup: {run:?}"
+            );
+            assert_eq!(
+                fs::read_link(by_python.join("nginx/top")).unwrap(),
+                Path::new("..")
+            );
+        }
+    }
 }
