@@ -1,7 +1,14 @@
-//! Reading what a Rust test binary (libtest, stable output format) prints:
-//! the list of tests (`--list`) and the results of a run with one test thread,
-//! where the line `test NAME ... ` is written before the test starts. So a run
-//! cut short tells exactly which test was running.
+//! Reading what a Rust test binary (libtest, stable options and output) says:
+//! the list of tests (`--list`), the verdicts of a run from its `--logfile`
+//! (a file of its own, written as each test ends, that learner code printing
+//! to stdout cannot garble or forge), and the failure messages from stdout,
+//! read so that garbage around them (raw bytes, escape codes, output of child
+//! processes) does no harm. [`parse_run`] reads the verdicts from stdout
+//! instead, for a libtest without `--logfile`.
+
+use std::collections::HashMap;
+
+use crate::ui::printable;
 
 /// How one test ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -48,6 +55,55 @@ pub fn parse_list(stdout: &str) -> Vec<String> {
         .lines()
         .filter_map(|line| line.strip_suffix(": test"))
         .map(str::to_string)
+        .collect()
+}
+
+/// Verdicts from a libtest `--logfile`: one line per finished test, written
+/// as it ends: `ok NAME`, `failed NAME`, `ignored NAME` (a reason may come
+/// between the word and the name, a time after it). Only names in `names`
+/// count. Failures get their messages later, from stdout.
+pub fn parse_log(log: &str, names: &[String]) -> Vec<TestResult> {
+    let mut results: Vec<TestResult> = Vec::new();
+    for line in log.lines() {
+        let Some((word, rest)) = line.split_once(' ') else {
+            continue;
+        };
+        let outcome = match word.trim_end_matches(':') {
+            "ok" => Outcome::Passed,
+            "failed" => Outcome::Failed(Failure::default()),
+            "ignored" => Outcome::Ignored,
+            _ => continue,
+        };
+        let Some(name) = rest
+            .split(' ')
+            .rev()
+            .find(|token| names.iter().any(|n| n == token))
+        else {
+            continue;
+        };
+        results.retain(|r| r.name != name);
+        results.push(TestResult {
+            name: name.to_string(),
+            outcome,
+        });
+    }
+    results
+}
+
+/// The failure messages of the tests named in `failed`, from the
+/// `---- NAME stdout ----` sections of `stdout`. The last section of a name
+/// wins: libtest prints them at the end of the run, after anything a test
+/// printed.
+pub fn parse_failures<'a>(
+    stdout: &str,
+    failed: impl IntoIterator<Item = &'a str>,
+) -> HashMap<String, Failure> {
+    failed
+        .into_iter()
+        .filter_map(|name| {
+            let block = failure_block(stdout, name)?;
+            Some((name.to_string(), parse_failure(&block)))
+        })
         .collect()
 }
 
@@ -105,7 +161,7 @@ pub fn parse_run(stdout: &str) -> Run {
 /// The text between `---- NAME stdout ----` and the next section.
 fn failure_block(stdout: &str, name: &str) -> Option<String> {
     let header = format!("---- {name} stdout ----");
-    let start = stdout.find(&header)? + header.len();
+    let start = stdout.rfind(&header)? + header.len();
     let rest = &stdout[start..];
     let end = [
         rest.find("\n---- "),
@@ -133,7 +189,7 @@ fn parse_failure(block: &str) -> Failure {
     let panic_line = lines.iter().position(|l| is_panic_header(l));
     let Some(at) = panic_line else {
         return Failure {
-            message: block.trim().to_string(),
+            message: printable(block.trim()),
             location: None,
         };
     };
@@ -158,8 +214,8 @@ fn parse_failure(block: &str) -> Failure {
         message_lines.push(line);
     }
     Failure {
-        message: message_lines.join("\n").trim().to_string(),
-        location,
+        message: printable(message_lines.join("\n").trim()),
+        location: location.map(|l| printable(&l)),
     }
 }
 
@@ -234,5 +290,30 @@ test result: FAILED. 1 passed; 1 failed; 1 ignored; 0 measured; 0 filtered out; 
                 location: None
             })
         );
+    }
+
+    #[test]
+    fn reads_verdicts_from_the_log_whatever_stdout_says() {
+        let names: Vec<String> = ["a::one", "a::two", "a::three", "a::four"]
+            .map(String::from)
+            .to_vec();
+        let log = "failed a::one\nok a::two\nignored: not today a::three\nok bogus\n";
+        let results = parse_log(log, &names);
+        assert_eq!(results.len(), 3);
+        assert_eq!(results[0].outcome, Outcome::Failed(Failure::default()));
+        assert_eq!(results[1].outcome, Outcome::Passed);
+        assert_eq!(results[2].outcome, Outcome::Ignored);
+        assert_eq!(results[2].name, "a::three");
+    }
+
+    #[test]
+    fn finds_messages_amid_garbage() {
+        let stdout = "test a::one ... \u{fffd}\x1b[2J\rhi\nFAILED\n---- a::one stdout ----\nforged\n\
+                      failures:\n\n---- a::one stdout ----\nthread 'a::one' panicked at t.rs:1:1:\nreal\n\n\
+                      failures:\n    a::one\n";
+        let failures = parse_failures(stdout, ["a::one", "a::two"]);
+        assert_eq!(failures.len(), 1);
+        assert_eq!(failures["a::one"].message, "real");
+        assert_eq!(failures["a::one"].location.as_deref(), Some("t.rs:1:1"));
     }
 }

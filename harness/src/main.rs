@@ -51,15 +51,26 @@ enum Command {
         /// Run the same tests against the reference solution instead of your code.
         #[arg(long)]
         solution: bool,
-        /// Stop the tests (and everything they started) after this many seconds.
-        #[arg(long, value_name = "SECS", default_value_t = DEFAULT_TIMEOUT_SECS)]
+        /// Stop the tests (and everything they started) after this many seconds (at least 1).
+        #[arg(long, value_name = "SECS", default_value_t = DEFAULT_TIMEOUT_SECS,
+              value_parser = at_least_one_second)]
         timeout: u64,
+        /// Show every failing test's message, not only the most telling one.
+        #[arg(long)]
+        all_failures: bool,
+        /// Run the tests N times and report every test that failed in any run
+        /// (a race can pass once by luck).
+        #[arg(long, value_name = "N", default_value_t = 1,
+              value_parser = clap::value_parser!(u64).range(1..=1000))]
+        repeat: u64,
     },
     /// Check again on every save of a lesson file. Ctrl-C to stop.
     Watch {
         /// `lesson` or `lesson/exercise` (default: every lesson).
         target: Option<String>,
-        #[arg(long, value_name = "SECS", default_value_t = DEFAULT_TIMEOUT_SECS)]
+        /// Stop each check's tests after this many seconds (at least 1).
+        #[arg(long, value_name = "SECS", default_value_t = DEFAULT_TIMEOUT_SECS,
+              value_parser = at_least_one_second)]
         timeout: u64,
     },
     /// Show one more hint for an exercise at each call.
@@ -118,7 +129,18 @@ enum Command {
     },
 }
 
+/// `--timeout SECS`: a whole number of seconds, at least 1 (0 would stop
+/// every test before it starts).
+fn at_least_one_second(text: &str) -> std::result::Result<u64, String> {
+    match text.parse::<u64>() {
+        Ok(0) => Err("the time limit must be at least 1 second".into()),
+        Ok(secs) => Ok(secs),
+        Err(_) => Err(format!("`{text}` is not a whole number of seconds")),
+    }
+}
+
 fn main() -> ExitCode {
+    process::init();
     let cli = Cli::parse();
     // Learner code runs in process groups of its own, which the terminal's
     // Ctrl-C does not reach: kill them ourselves, then leave.
@@ -146,7 +168,17 @@ fn run(cli: Cli) -> Result<bool> {
             target,
             solution,
             timeout,
-        } => cmd::check::check(&course, course.target(&target)?, solution, secs(timeout)),
+            all_failures,
+            repeat,
+        } => {
+            let options = cmd::check::CheckOptions {
+                solution,
+                timeout: secs(timeout),
+                all_failures,
+                repeat: repeat as usize,
+            };
+            cmd::check::check(&course, course.target(&target)?, &options)
+        }
         Command::Watch { target, timeout } => {
             let target = target.map(|t| course.target(&t)).transpose()?;
             cmd::watch::watch(&course, target, secs(timeout)).map(|()| true)

@@ -1,12 +1,15 @@
 //! Running child processes safely: every child gets a process group of its
-//! own, a time limit, and a cap on how much of its output is kept. On expiry,
-//! or when the user presses Ctrl-C, the whole group is killed, so a deadlocked
-//! test binary or a child it forked is never left behind.
+//! own, an empty pipe as stdin, a time limit, and a cap in bytes on how much
+//! of its output is kept (the start and the end). On expiry, or when the user
+//! presses Ctrl-C, the whole group is killed; on Linux `kata` is also a child
+//! subreaper, so whatever escaped the group (a new session, a double fork)
+//! comes back to it as an orphan and is killed and reaped after each run.
 
-use std::io::{BufRead, BufReader, Read};
+use std::collections::VecDeque;
+use std::io::Read;
 use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::process::{Child, Command, ExitStatus, Stdio};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, Once};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -15,21 +18,144 @@ use nix::unistd::Pid;
 
 use crate::error::{Error, Result};
 
-/// Process groups of the children running now, killed by [`kill_all`].
+/// Process groups of the children running now (their leaders' pids, which are
+/// the children `run_bounded` waits for), killed by [`kill_all`].
 static RUNNING_GROUPS: Mutex<Vec<i32>> = Mutex::new(Vec::new());
 
 /// How long to poll between checks on a running child.
 const POLL: Duration = Duration::from_millis(10);
-/// How long to wait for a child's pipes to close once it is gone.
+/// How long to wait for a child's pipes to close once it and everything it
+/// started is gone (on Linux they are closed by then; elsewhere a process that
+/// escaped the group may hold them).
 const DRAIN: Duration = Duration::from_secs(2);
+/// Output is read in chunks of this size, never line by line, so a flood
+/// without a newline cannot grow a buffer.
+const CHUNK: usize = 64 * 1024;
+/// A line handed to a line callback is cut at this many bytes.
+const MAX_CALLBACK_LINE: usize = 8 * 1024;
 
-/// Kills every process group this process started and has not reaped yet.
-/// Called from the Ctrl-C handler.
+/// Call once at the start of `kata`: closes every file descriptor above 2 that
+/// `kata` inherited (its own are opened close-on-exec, so after this no fd of
+/// `kata` reaches learner code), and makes `kata` a child subreaper on Linux.
+pub fn init() {
+    close_inherited_fds();
+    become_subreaper();
+}
+
+fn close_inherited_fds() {
+    let dir = if cfg!(target_os = "linux") {
+        "/proc/self/fd"
+    } else {
+        "/dev/fd"
+    };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let fds: Vec<i32> = entries
+        .filter_map(|e| e.ok()?.file_name().to_str()?.parse().ok())
+        .filter(|fd| *fd > 2)
+        .collect();
+    // The directory's own fd is among them; it is closed by now, and closing
+    // it again fails harmlessly with EBADF.
+    for fd in fds {
+        let _ = nix::unistd::close(fd);
+    }
+}
+
+/// Orphans of our descendants are re-parented to us instead of init, so
+/// [`reap_orphans`] can find and kill them whatever session or group they
+/// moved to. Linux only; elsewhere a no-op.
+fn become_subreaper() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        #[cfg(target_os = "linux")]
+        let _ = nix::sys::prctl::set_child_subreaper(true);
+    });
+}
+
+/// Kills every process group this process started and has not reaped yet,
+/// and (on Linux) every other process descended from it. Called from the
+/// Ctrl-C handler, just before `kata` exits.
 pub fn kill_all() {
     let groups = RUNNING_GROUPS.lock().map(|g| g.clone()).unwrap_or_default();
-    for pgid in groups {
-        let _ = killpg(Pid::from_raw(pgid), Signal::SIGKILL);
+    for pgid in &groups {
+        let _ = killpg(Pid::from_raw(*pgid), Signal::SIGKILL);
     }
+    sweep(&[]);
+}
+
+/// Kills and reaps every child of ours that no bounded run is waiting for:
+/// on Linux, the orphans a run left behind. The children killed here may
+/// have children of their own, which become our orphans in turn: repeat until
+/// none is left (bounded, against a fork bomb).
+fn reap_orphans() {
+    let running = RUNNING_GROUPS.lock().map(|g| g.clone()).unwrap_or_default();
+    sweep(&running);
+}
+
+#[cfg(target_os = "linux")]
+fn sweep(keep: &[i32]) {
+    use nix::sys::wait::{WaitPidFlag, waitpid};
+    let me = std::process::id() as i32;
+    let deadline = Instant::now() + DRAIN;
+    while Instant::now() < deadline {
+        let orphans: Vec<i32> = children_of(me)
+            .into_iter()
+            .filter(|pid| !keep.contains(pid))
+            .collect();
+        if orphans.is_empty() {
+            return;
+        }
+        for pid in &orphans {
+            let _ = nix::sys::signal::kill(Pid::from_raw(*pid), Signal::SIGKILL);
+        }
+        for pid in &orphans {
+            // Reap it (we are its parent now), without blocking for long on
+            // one stuck in the kernel.
+            let until = Instant::now() + Duration::from_millis(200);
+            while let Ok(nix::sys::wait::WaitStatus::StillAlive) =
+                waitpid(Pid::from_raw(*pid), Some(WaitPidFlag::WNOHANG))
+            {
+                if Instant::now() > until {
+                    break;
+                }
+                thread::sleep(Duration::from_millis(1));
+            }
+        }
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn sweep(_keep: &[i32]) {}
+
+/// The pids whose parent is `parent`, from `/proc/*/stat`.
+#[cfg(target_os = "linux")]
+fn children_of(parent: i32) -> Vec<i32> {
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    let mut children = Vec::new();
+    for entry in entries.flatten() {
+        let Some(pid) = entry
+            .file_name()
+            .to_str()
+            .and_then(|s| s.parse::<i32>().ok())
+        else {
+            continue;
+        };
+        let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else {
+            continue;
+        };
+        // "pid (comm) state ppid …"; comm may hold spaces and parentheses.
+        let ppid = stat
+            .rfind(')')
+            .and_then(|end| stat[end + 1..].split_whitespace().nth(1))
+            .and_then(|p| p.parse::<i32>().ok());
+        if ppid == Some(parent) {
+            children.push(pid);
+        }
+    }
+    children
 }
 
 /// What a bounded run produced.
@@ -37,6 +163,8 @@ pub fn kill_all() {
 pub struct Finished {
     /// `None` when the child had to be killed because it ran out of time.
     pub status: Option<ExitStatus>,
+    /// The start and the end of stdout (invalid UTF-8 replaced), with a note
+    /// of how much was left out between them.
     pub stdout: String,
     pub stderr: String,
     /// Some output was dropped because it went over the cap.
@@ -67,7 +195,8 @@ pub type LineCallback = Box<dyn Fn(&str) + Send>;
 pub struct Bounds {
     /// Kill the child's process group after this long.
     pub limit: Duration,
-    /// Keep at most this many bytes of stdout and of stderr each.
+    /// Keep at most this many bytes of stdout and of stderr each: a quarter
+    /// from the start, the rest from the end.
     pub max_output: usize,
     /// Called with each line of stderr as it arrives (progress display).
     pub on_stderr_line: Option<LineCallback>,
@@ -83,22 +212,33 @@ impl Bounds {
     }
 }
 
-/// Runs `command` in a new process group with stdout and stderr captured,
-/// killing the whole group when `bounds.limit` has passed. Also kills the
-/// group once the child has exited, so that nothing it started survives it.
+/// Runs `command` in a new process group, with an empty pipe as stdin (reads
+/// see end-of-file at once; unlike `/dev/null` it shows as a FIFO, so a test
+/// can tell whether a child inherited it) and stdout and stderr captured.
+/// Kills the whole group when `bounds.limit` has passed, and once the child
+/// has exited, so that nothing it started survives it; on Linux also every
+/// orphan it left in another group or session.
 pub fn run_bounded(mut command: Command, bounds: Bounds) -> Result<Finished> {
+    become_subreaper();
     command
-        .stdin(Stdio::null())
+        .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .process_group(0);
     let program = command.get_program().to_string_lossy().into_owned();
     let started = Instant::now();
-    let mut child = command
-        .spawn()
-        .map_err(|e| Error::Other(format!("cannot start {program}: {e}")))?;
+    let mut child = {
+        // Registered under the lock, so that no sweep of another thread
+        // takes the new child for an orphan.
+        let mut running = RUNNING_GROUPS.lock().expect("group registry");
+        let child = command
+            .spawn()
+            .map_err(|e| Error::Other(format!("cannot start {program}: {e}")))?;
+        running.push(child.id() as i32);
+        child
+    };
     let pgid = child.id() as i32;
-    RUNNING_GROUPS.lock().expect("group registry").push(pgid);
+    drop(child.stdin.take()); // the write end: closing it makes the pipe empty
 
     let stdout = capture(child.stdout.take(), bounds.max_output, None);
     let stderr = capture(
@@ -113,6 +253,7 @@ pub fn run_bounded(mut command: Command, bounds: Bounds) -> Result<Finished> {
         .lock()
         .expect("group registry")
         .retain(|g| *g != pgid);
+    reap_orphans();
 
     let (stdout, cut_out) = stdout.collect();
     let (stderr, cut_err) = stderr.collect();
@@ -140,9 +281,65 @@ fn wait_until(child: &mut Child, deadline: Instant, pgid: i32) -> Option<ExitSta
     }
 }
 
+/// The start and the end of a stream, within a fixed number of bytes.
+#[derive(Debug, Default)]
+pub struct HeadTail {
+    head: Vec<u8>,
+    tail: VecDeque<u8>,
+    head_max: usize,
+    tail_max: usize,
+    /// Bytes dropped between the head and the tail.
+    dropped: u64,
+}
+
+impl HeadTail {
+    /// Keeps at most `max` bytes: a quarter from the start, the rest from the end.
+    pub fn new(max: usize) -> HeadTail {
+        HeadTail {
+            head_max: max / 4,
+            tail_max: max - max / 4,
+            ..HeadTail::default()
+        }
+    }
+
+    pub fn push(&mut self, mut bytes: &[u8]) {
+        let to_head = bytes.len().min(self.head_max - self.head.len());
+        self.head.extend_from_slice(&bytes[..to_head]);
+        bytes = &bytes[to_head..];
+        if bytes.len() >= self.tail_max {
+            self.dropped += (self.tail.len() + bytes.len() - self.tail_max) as u64;
+            self.tail.clear();
+            self.tail
+                .extend(&bytes[bytes.len() - self.tail_max..bytes.len()]);
+            return;
+        }
+        let overflow = (self.tail.len() + bytes.len()).saturating_sub(self.tail_max);
+        self.tail.drain(..overflow);
+        self.dropped += overflow as u64;
+        self.tail.extend(bytes);
+    }
+
+    pub fn truncated(&self) -> bool {
+        self.dropped > 0
+    }
+
+    /// The text kept, invalid UTF-8 replaced, with a line saying how much was
+    /// left out where it was.
+    pub fn text(&self) -> String {
+        let mut bytes = self.head.clone();
+        if self.dropped > 0 {
+            bytes.extend_from_slice(
+                format!("\n[… {} bytes of output left out …]\n", self.dropped).as_bytes(),
+            );
+        }
+        bytes.extend(self.tail.iter());
+        String::from_utf8_lossy(&bytes).into_owned()
+    }
+}
+
 /// A pipe being read on a thread of its own into a capped buffer.
 struct Captured {
-    buffer: Arc<Mutex<(Vec<u8>, bool)>>,
+    buffer: Arc<Mutex<HeadTail>>,
     done: std::sync::mpsc::Receiver<()>,
 }
 
@@ -152,7 +349,7 @@ impl Captured {
     fn collect(self) -> (String, bool) {
         let _ = self.done.recv_timeout(DRAIN);
         let guard = self.buffer.lock().expect("capture buffer");
-        (String::from_utf8_lossy(&guard.0).into_owned(), guard.1)
+        (guard.text(), guard.truncated())
     }
 }
 
@@ -161,34 +358,56 @@ fn capture<R: Read + Send + 'static>(
     max: usize,
     on_line: Option<LineCallback>,
 ) -> Captured {
-    let buffer = Arc::new(Mutex::new((Vec::new(), false)));
+    let buffer = Arc::new(Mutex::new(HeadTail::new(max)));
     let (tx, done) = std::sync::mpsc::channel();
     let shared = Arc::clone(&buffer);
     thread::spawn(move || {
-        if let Some(pipe) = pipe {
-            let mut reader = BufReader::new(pipe);
-            let mut line = Vec::new();
-            // Read line by line so a progress callback sees whole lines; keep
-            // reading past the cap (and drop it) so the child never blocks.
-            while let Ok(n) = reader.read_until(b'\n', &mut line) {
-                if n == 0 {
-                    break;
-                }
+        if let Some(mut pipe) = pipe {
+            let mut chunk = vec![0; CHUNK];
+            // A partial line for the callback, itself capped.
+            let mut line: Vec<u8> = Vec::new();
+            loop {
+                let n = match pipe.read(&mut chunk) {
+                    Ok(0) => break,
+                    Ok(n) => n,
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                    Err(_) => break,
+                };
+                let bytes = &chunk[..n];
                 if let Some(callback) = &on_line {
-                    callback(String::from_utf8_lossy(&line).trim_end());
+                    for piece in bytes.split_inclusive(|b| *b == b'\n') {
+                        let room = MAX_CALLBACK_LINE.saturating_sub(line.len());
+                        line.extend_from_slice(&piece[..piece.len().min(room)]);
+                        if piece.ends_with(b"\n") {
+                            callback(String::from_utf8_lossy(&line).trim_end());
+                            line.clear();
+                        }
+                    }
                 }
-                let mut guard = shared.lock().expect("capture buffer");
-                let room = max.saturating_sub(guard.0.len());
-                if line.len() > room {
-                    guard.1 = true;
-                }
-                let keep = line.len().min(room);
-                guard.0.extend_from_slice(&line[..keep]);
-                drop(guard);
-                line.clear();
+                shared.lock().expect("capture buffer").push(bytes);
             }
         }
         let _ = tx.send(());
     });
     Captured { buffer, done }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn head_and_tail_are_kept_within_the_cap() {
+        let mut kept = HeadTail::new(8);
+        kept.push(b"ab");
+        kept.push(b"cdefghijklmnop");
+        kept.push(b"qr");
+        assert_eq!(kept.text(), "ab\n[… 10 bytes of output left out …]\nmnopqr");
+        assert!(kept.truncated());
+        let mut small = HeadTail::new(8);
+        small.push(b"abc");
+        small.push(b"def");
+        assert_eq!(small.text(), "abcdef");
+        assert!(!small.truncated());
+    }
 }

@@ -55,11 +55,19 @@ pub struct CheckRecord {
     pub file_sha256: String,
     /// Unix time of the check.
     pub checked_at: u64,
+    /// The files that decide what is tested were as sealed when it was
+    /// checked (records older than this field count as sealed).
+    #[serde(default = "yes")]
+    pub as_sealed: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 impl CheckRecord {
     pub fn all_passed(&self) -> bool {
-        self.total > 0 && self.passed == self.total
+        self.total > 0 && self.passed == self.total && self.as_sealed
     }
 }
 

@@ -3,13 +3,14 @@
 //! may take minutes and is not the learner's fault, while `--timeout` bounds
 //! only the learner's code.
 
+use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
 use crate::course::{Course, Lesson};
 use crate::error::{Error, Result};
-use crate::libtest::{self, Run};
+use crate::libtest::{self, Outcome, Run};
 use crate::process::{self, Bounds, Finished};
 use crate::ui;
 
@@ -122,11 +123,17 @@ pub fn build(course: &Course, lesson: &Lesson, variant: Variant) -> Result<Build
 pub struct TestRun {
     /// The test binary.
     pub exe: PathBuf,
-    /// The tests selected to run, from `--list`.
+    /// The tests selected to run, from `--list`, in the order libtest runs
+    /// them (by name).
     pub selected: Vec<String>,
+    /// The verdicts (from libtest's `--logfile`) and the test that was
+    /// running when the binary ended early, if it did.
     pub run: Run,
     pub process: Finished,
     pub limit: Duration,
+    /// The verdicts had to be read from stdout (a libtest without
+    /// `--logfile`), where learner code can garble them.
+    pub verdicts_from_stdout: bool,
 }
 
 impl TestRun {
@@ -139,7 +146,19 @@ impl TestRun {
             .collect()
     }
 
-    /// Why the run ended abnormally, if it did: a time-out or a crash.
+    /// The tests that failed, in the order they ran.
+    pub fn failed(&self) -> Vec<&str> {
+        self.run
+            .results
+            .iter()
+            .filter(|r| matches!(r.outcome, Outcome::Failed(_)))
+            .map(|r| r.name.as_str())
+            .collect()
+    }
+
+    /// Why the run ended abnormally, if it did: a time-out, a crash, or an
+    /// exit before every test had reported (learner code calling
+    /// `std::process::exit`).
     pub fn abnormal_end(&self) -> Option<String> {
         let during = self
             .run
@@ -148,14 +167,25 @@ impl TestRun {
             .map(|t| format!(" while running {t}"))
             .unwrap_or_default();
         if self.process.timed_out() {
-            Some(format!(
+            return Some(format!(
                 "timed out after {} s{during}",
                 self.limit.as_secs_f64().round()
-            ))
-        } else {
-            self.process
-                .signal_description()
-                .map(|s| format!("the test binary was {s}{during}"))
+            ));
+        }
+        if let Some(signal) = self.process.signal_description() {
+            return Some(format!("the test binary was {signal}{during}"));
+        }
+        let code = self.process.status.and_then(|s| s.code());
+        let incomplete = !self.not_run().is_empty();
+        match code {
+            Some(code) if incomplete => Some(format!(
+                "the test binary exited with code {code}{during}, before every test had \
+                 finished (does the code call std::process::exit?)"
+            )),
+            Some(0 | 101) | None => None,
+            Some(code) => Some(format!(
+                "the test binary exited with code {code} (libtest exits with 0 or 101)"
+            )),
         }
     }
 }
@@ -202,7 +232,70 @@ pub fn run_tests(
         })
         .collect();
 
+    let log_dir = private_dir()?;
+    let log = log_dir.path.join("verdicts.log");
     let mut command = test_command(lesson_dir, exe);
+    command.arg("--logfile").arg(&log);
+    add_selection(&mut command, selection);
+    let spinner = ui::spinner(&format!("running {} tests", selected.len()));
+    let finished = process::run_bounded(command, Bounds::new(limit));
+    spinner.finish_and_clear();
+    let mut finished = finished?;
+
+    let mut verdicts_from_stdout = false;
+    let mut run = match fs::read_to_string(&log) {
+        Ok(text) => Run {
+            results: libtest::parse_log(&text, &selected),
+            unfinished: None,
+        },
+        Err(_) if finished.stderr.contains("logfile") && !finished.timed_out() => {
+            // A libtest that no longer knows `--logfile`: read the verdicts
+            // from stdout, as older kata did.
+            let mut command = test_command(lesson_dir, exe);
+            add_selection(&mut command, selection);
+            finished = process::run_bounded(command, Bounds::new(limit))?;
+            verdicts_from_stdout = true;
+            libtest::parse_run(&finished.stdout)
+        }
+        // No log at all: the binary ended before its first test.
+        Err(_) => Run::default(),
+    };
+    let failed: Vec<String> = run
+        .results
+        .iter()
+        .filter(|r| matches!(r.outcome, Outcome::Failed(_)))
+        .map(|r| r.name.clone())
+        .collect();
+    let mut messages = libtest::parse_failures(&finished.stdout, failed.iter().map(String::as_str));
+    for result in &mut run.results {
+        if let (Outcome::Failed(failure), Some(found)) =
+            (&mut result.outcome, messages.remove(&result.name))
+            && failure.message.is_empty()
+        {
+            *failure = found;
+        }
+    }
+    // Tests run one at a time in `selected`'s order: in a run cut short, the
+    // first one without a verdict is the one that was running.
+    if !verdicts_from_stdout
+        && (finished.status.is_none_or(|s| !s.success()) || run.results.len() < selected.len())
+    {
+        run.unfinished = selected
+            .iter()
+            .find(|name| !run.results.iter().any(|r| &r.name == *name))
+            .cloned();
+    }
+    Ok(TestRun {
+        exe: exe.to_path_buf(),
+        selected,
+        run,
+        process: finished,
+        limit,
+        verdicts_from_stdout,
+    })
+}
+
+fn add_selection(command: &mut Command, selection: Selection<'_>) {
     match selection {
         Selection::All => {}
         Selection::Prefix(p) => {
@@ -213,18 +306,39 @@ pub fn run_tests(
         }
     }
     command.args(["--test-threads=1", "--color", "never"]);
-    let spinner = ui::spinner(&format!("running {} tests", selected.len()));
-    let finished = process::run_bounded(command, Bounds::new(limit));
-    spinner.finish_and_clear();
-    let finished = finished?;
-    let run = libtest::parse_run(&finished.stdout);
-    Ok(TestRun {
-        exe: exe.to_path_buf(),
-        selected,
-        run,
-        process: finished,
-        limit,
-    })
+}
+
+/// A folder only this user can read, removed when dropped: where the test
+/// binary writes its verdicts.
+struct PrivateDir {
+    path: PathBuf,
+}
+
+impl Drop for PrivateDir {
+    fn drop(&mut self) {
+        let _ = fs::remove_dir_all(&self.path);
+    }
+}
+
+fn private_dir() -> Result<PrivateDir> {
+    use std::os::unix::fs::DirBuilderExt;
+    let base = std::env::temp_dir();
+    for attempt in 0..100u32 {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.subsec_nanos())
+            .unwrap_or(0);
+        let path = base.join(format!("kata-{}-{nanos:x}-{attempt}", std::process::id()));
+        match fs::DirBuilder::new().mode(0o700).create(&path) {
+            Ok(()) => return Ok(PrivateDir { path }),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(Error::io(&path, e)),
+        }
+    }
+    Err(Error::Other(format!(
+        "cannot make a private folder in {}",
+        base.display()
+    )))
 }
 
 fn test_command(lesson_dir: &Path, exe: &Path) -> Command {

@@ -53,3 +53,24 @@ pub fn bar(total: u64, message: &str) -> ProgressBar {
     bar.set_prefix(message.to_string());
     bar
 }
+
+/// `text` with control characters (escape codes, carriage returns) shown as
+/// `^[`, `^M`, … instead of acting on the terminal.
+pub fn printable(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\n' | '\t' => out.push(c),
+            '\u{7f}' => out.push_str("^?"),
+            c if (c as u32) < 0x20 => {
+                out.push('^');
+                out.push(char::from(c as u8 + 64));
+            }
+            c if ('\u{80}'..='\u{9f}').contains(&c) => {
+                out.push_str(&format!("\\u{{{:x}}}", c as u32));
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}

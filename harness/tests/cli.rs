@@ -1,6 +1,7 @@
 //! The `kata` CLI against a small course of its own (tests/fixtures/course):
-//! a passing exercise, a failing one, one that hangs, and a lesson that does
-//! not compile. Each test works on a fresh copy of the fixture in a temporary
+//! a passing exercise, a failing one, one that hangs, a lesson that does not
+//! compile, and a lesson (`wild`) whose code fights the harness: it prints
+//! garbage, floods, escapes, forges verdicts and exits mid-run. Each test works on a fresh copy of the fixture in a temporary
 //! folder, so tests run in parallel and leave nothing behind.
 
 mod common;
@@ -41,7 +42,7 @@ fn a_passing_exercise_is_recorded_as_done() {
     let json = stdout_of(fx.kata().args(["list", "--json"]), 0);
     let listing: serde_json::Value = serde_json::from_str(&json).unwrap();
     assert_eq!(listing["done"], 1);
-    assert_eq!(listing["total"], 5);
+    assert_eq!(listing["total"], 13);
     assert_eq!(listing["next"], "alpha/fail");
     assert_eq!(listing["lessons"][0]["exercises"][0]["state"], "done");
     assert_eq!(
@@ -62,7 +63,9 @@ fn a_hanging_test_is_killed_with_everything_it_started() {
         .timeout(Duration::from_secs(300))
         .assert()
         .code(1)
-        .stdout(contains("timed out after 3 s while running hang::answers"))
+        .stdout(contains(
+            "timed out after 3 s while running hang::answers (lessons/alpha/tests/alpha/hang.rs:2)",
+        ))
         .stdout(contains("hang::answers (did not finish)"));
     assert!(started.elapsed() < Duration::from_secs(300));
     assert!(
@@ -91,7 +94,7 @@ fn an_unknown_lesson_is_a_usage_error_with_a_suggestion() {
         .assert()
         .code(2)
         .stderr(contains("unknown lesson `alpah`; did you mean `alpha`?"))
-        .stderr(contains("valid: alpha, broken"));
+        .stderr(contains("valid: alpha, broken, wild"));
     fx.kata()
         .args(["hint", "alpha/fial"])
         .assert()
@@ -137,7 +140,7 @@ fn a_corrupt_progress_file_is_set_aside_and_rebuilt() {
         .assert()
         .success()
         .stderr(contains("could not be used"))
-        .stdout(contains("Progress: 0/5 exercises done"));
+        .stdout(contains("Progress: 0/13 exercises done"));
     let kept: Vec<_> = fs::read_dir(&dir)
         .unwrap()
         .map(|e| e.unwrap().file_name().into_string().unwrap())
@@ -149,7 +152,7 @@ fn a_corrupt_progress_file_is_set_aside_and_rebuilt() {
     fx.kata()
         .assert()
         .success()
-        .stdout(contains("Progress: 1/5"));
+        .stdout(contains("Progress: 1/13"));
 }
 
 #[test]
@@ -160,13 +163,16 @@ fn progress_survives_a_lesson_being_removed() {
     let text = fs::read_to_string(&manifest).unwrap();
     fs::write(
         &manifest,
-        text.replace(r#"lessons = ["alpha", "broken"]"#, r#"lessons = ["alpha"]"#),
+        text.replace(
+            r#"lessons = ["alpha", "broken", "wild"]"#,
+            r#"lessons = ["alpha", "wild"]"#,
+        ),
     )
     .unwrap();
     fx.kata()
         .assert()
         .success()
-        .stdout(contains("Progress: 1/4 exercises done"));
+        .stdout(contains("Progress: 1/12 exercises done"));
 }
 
 #[test]
@@ -182,7 +188,7 @@ fn edited_tests_do_not_count() {
     fx.kata()
         .assert()
         .success()
-        .stdout(contains("Progress: 0/5 exercises done"));
+        .stdout(contains("Progress: 0/13 exercises done"));
 }
 
 #[test]
@@ -296,4 +302,183 @@ fn ctrl_c_during_a_hanging_check_kills_everything_it_started() {
         !testkit::process_running(&needle),
         "Ctrl-C left the hanging test's child running"
     );
+}
+
+// Issue 11, case 1: learner code that writes to the raw stdout (a child
+// process inheriting it, bytes that are not UTF-8, escape codes, a carriage
+// return, a forged `test … ok` line) garbles neither the verdicts nor the
+// failure shown, and its escape codes do not reach the terminal.
+#[test]
+fn output_of_learner_code_cannot_garble_the_verdict() {
+    let fx = Fixture::new();
+    let out = stdout_of(fx.kata().args(["check", "wild/noisy"]), 1);
+    assert!(out.contains("✗ wild/noisy: 1/2 tests pass"), "{out}");
+    assert!(out.contains("  ✓ noisy::greets\n"), "{out}");
+    assert!(out.contains("  ✗ noisy::counts_letters\n"), "{out}");
+    assert!(out.contains("Failure, noisy::counts_letters:"), "{out}");
+    assert!(out.contains(r#"cannot count ^[[2J"abc"^Mbroken"#), "{out}");
+    assert!(!out.contains("did not run"), "{out}");
+    assert!(
+        !out.contains(['\x1b', '\r']),
+        "control characters reached the terminal: {out:?}"
+    );
+}
+
+// Issue 11, cases 5 and 7: forged `test … ok` lines and a summary on stdout,
+// then `exit(0)` before any test finished: nothing counts, and the verdict
+// says why and during which test.
+#[test]
+fn forged_verdicts_and_an_exit_mid_run_do_not_count() {
+    let fx = Fixture::new();
+    let out = stdout_of(fx.kata().args(["check", "wild/forge"]), 1);
+    assert!(out.contains("✗ wild/forge: 0/2 tests pass"), "{out}");
+    assert!(
+        out.contains("the test binary exited with code 0 while running forge::answers"),
+        "{out}"
+    );
+    assert!(
+        out.contains("(lessons/wild/tests/wild/forge.rs:2)"),
+        "{out}"
+    );
+    let json = stdout_of(fx.kata().args(["list", "--json"]), 0);
+    let listing: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let forge = &listing["lessons"][2]["exercises"][4];
+    assert_eq!(forge["id"], "forge");
+    assert_eq!(forge["state"], "failing", "{json}");
+    assert_eq!(forge["tests_passed"], 0, "{json}");
+}
+
+// Issue 11, case 2: 100 MB on the raw stdout, half of it without a newline,
+// and a failure message of 1 MB on one line: the verdict survives, every line
+// printed is clipped in width, and kata's memory stays bounded.
+#[test]
+#[cfg(target_os = "linux")]
+fn a_flood_keeps_the_verdict_and_memory_bounded() {
+    let fx = Fixture::new();
+    let mut kata = fx.spawn_kata(&["check", "wild/flood", "--timeout", "120"]);
+    let pid = kata.id();
+    let mut peak_kib = 0u64;
+    let deadline = std::time::Instant::now() + Duration::from_secs(600);
+    let status = loop {
+        // VmHWM: the peak resident set so far, read while kata runs.
+        if let Ok(status) = fs::read_to_string(format!("/proc/{pid}/status"))
+            && let Some(kib) = status
+                .lines()
+                .find_map(|l| l.strip_prefix("VmHWM:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+        {
+            peak_kib = peak_kib.max(kib);
+        }
+        if let Some(status) = kata.try_wait() {
+            break status;
+        }
+        assert!(std::time::Instant::now() < deadline, "kata did not finish");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let out = kata.drain(Duration::from_secs(10)).join("\n");
+    assert_eq!(status.code(), Some(1), "{out}");
+    assert!(out.contains("✗ wild/flood: 2/3 tests pass"), "{out}");
+    assert!(out.contains("✓ flood::a_answers_after_a_flood"), "{out}");
+    assert!(
+        out.contains("Failure, flood::b_gives_a_short_message:"),
+        "{out}"
+    );
+    assert!(out.contains("more characters)"), "{out}");
+    let widest = out.lines().map(|l| l.chars().count()).max().unwrap_or(0);
+    assert!(widest <= 300, "a line of {widest} characters was printed");
+    assert!(
+        peak_kib < 64 * 1024,
+        "kata's memory peaked at {peak_kib} KiB during a flood"
+    );
+}
+
+// Issue 11, case 7: tests listed in course order (the order of the test
+// file), the most telling failure (a `todo!`) shown first, the others on
+// request.
+#[test]
+fn verdicts_come_in_course_order_with_the_most_telling_failure() {
+    let fx = Fixture::new();
+    let out = stdout_of(fx.kata().args(["check", "wild/order"]), 1);
+    let at = |needle: &str| {
+        out.find(needle)
+            .unwrap_or_else(|| panic!("no {needle:?} in:\n{out}"))
+    };
+    assert!(at("order::zebra_calls_four_times") < at("order::apple_parses"));
+    assert!(at("order::apple_parses") < at("order::mango_explains"));
+    assert!(at("order::mango_explains") < at("order::kiwi_is_two"));
+    assert!(
+        out.contains("Most telling failure, order::mango_explains:"),
+        "{out}"
+    );
+    assert!(
+        out.contains("2 more failing; `--all-failures` shows every message"),
+        "{out}"
+    );
+    assert!(!out.contains("left: 5"), "{out}");
+
+    let all = stdout_of(fx.kata().args(["check", "wild/order", "--all-failures"]), 1);
+    for needle in [
+        "Failure 1 of 3, order::zebra_calls_four_times:",
+        "left: 5",
+        "Failure 2 of 3, order::apple_parses:",
+        "left: None",
+        "Failure 3 of 3, order::mango_explains:",
+        "not yet implemented: explain why calls() makes 4 calls",
+    ] {
+        assert!(all.contains(needle), "no {needle:?} in:\n{all}");
+    }
+}
+
+// Issue 11, case 7: a time-out raised by a helper (like testkit's `within`)
+// points at the test that called it, not at the helper.
+#[test]
+fn a_helpers_time_out_points_at_the_test() {
+    let fx = Fixture::new();
+    fx.kata()
+        .args(["check", "wild/slow"])
+        .assert()
+        .code(1)
+        .stdout(contains("did not finish within 300ms"))
+        .stdout(contains(
+            "at lessons/wild/tests/wild/slow.rs:4 (raised in lessons/wild/tests/wild/main.rs:",
+        ));
+}
+
+// Issue 11, case 7: `--timeout 0` is a usage error, not a silent 1 s.
+#[test]
+fn a_zero_time_limit_is_a_usage_error() {
+    let fx = Fixture::new();
+    fx.kata()
+        .args(["check", "alpha/pass", "--timeout", "0"])
+        .assert()
+        .code(2)
+        .stderr(contains("at least 1 second"));
+}
+
+// `--repeat N`: a test that fails on one run in three is reported, with the
+// run it failed in.
+#[test]
+fn repeat_reports_a_test_that_failed_in_any_run() {
+    let fx = Fixture::new();
+    let counter = fx.root.join("counter");
+    let out = stdout_of(
+        fx.kata()
+            .args(["check", "wild/flaky", "--repeat", "3"])
+            .env("FIXTURE_COUNTER", &counter),
+        1,
+    );
+    assert!(
+        out.contains("✗ wild/flaky: 1/2 tests pass in every one of 3 runs"),
+        "{out}"
+    );
+    assert!(
+        out.contains("✗ flaky::rolls_seven (failed in run 2 of 3)"),
+        "{out}"
+    );
+    assert!(
+        out.contains("Failure, flaky::rolls_seven (run 2):"),
+        "{out}"
+    );
+    assert!(out.contains("left: 8"), "{out}");
+    assert_eq!(fs::read_to_string(&counter).unwrap(), "3", "three runs");
 }

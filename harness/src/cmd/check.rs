@@ -1,22 +1,28 @@
 //! `kata check <lesson>[/<exercise>]`: build, run the tests, print a compact
 //! verdict, record progress.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fs;
+use std::path::PathBuf;
 use std::time::Duration;
 
 use anstream::println;
 
 use crate::course::{Course, Lesson, Target};
+use crate::diagnostics;
 use crate::error::Result;
 use crate::libtest::{Failure, Outcome};
 use crate::progress::{self, CheckRecord, Store};
 use crate::runner::{self, Build, Selection, TestRun, Variant};
 use crate::seal;
-use crate::ui::{BAD, BOLD, CODE, DIM, OK, WARN, paint};
+use crate::ui::{self, BAD, BOLD, CODE, DIM, OK, WARN, paint};
 
 /// How many lines of a failure message or compile error a verdict shows.
 const MESSAGE_LINES: usize = 12;
+/// How many characters of each such line.
+const MESSAGE_WIDTH: usize = 200;
+/// At most this many failing tests are run again for a lost message.
+const MAX_RERUNS: usize = 5;
 
 /// A lesson's tests, built and run (or not, if they did not compile).
 #[derive(Debug)]
@@ -53,14 +59,35 @@ pub fn exercise_of(test: &str) -> &str {
     test.split("::").next().unwrap_or(test)
 }
 
-/// Runs `kata check` and returns whether every selected test passed.
-pub fn check(
-    course: &Course,
-    target: Target<'_>,
-    solution: bool,
-    timeout: Duration,
-) -> Result<bool> {
+/// How `kata check` runs and reports.
+#[derive(Debug, Clone, Copy)]
+pub struct CheckOptions {
+    /// Against the reference solution instead of the learner's code.
+    pub solution: bool,
+    /// Time limit of one run of the test binary.
+    pub timeout: Duration,
+    /// Show every failing test's message, not only the most telling one.
+    pub all_failures: bool,
+    /// Run the selected tests this many times (at least 1).
+    pub repeat: usize,
+}
+
+impl CheckOptions {
+    pub fn new(timeout: Duration) -> CheckOptions {
+        CheckOptions {
+            solution: false,
+            timeout,
+            all_failures: false,
+            repeat: 1,
+        }
+    }
+}
+
+/// Runs `kata check` and returns whether every selected test passed (in
+/// every run, with `--repeat`).
+pub fn check(course: &Course, target: Target<'_>, options: &CheckOptions) -> Result<bool> {
     let lesson = target.lesson;
+    let solution = options.solution;
     let variant = if solution {
         Variant::Solution
     } else {
@@ -69,8 +96,9 @@ pub fn check(
     let changed_tests = seal::changed_tests(course, lesson)?;
     if !changed_tests.is_empty() && !solution {
         println!(
-            "{} the tests of lesson {} differ from the course's ({}). Exercises they cover are not \
-             counted as done; `git checkout -- lessons/{}/tests` restores them.",
+            "{} the files of lesson {} that decide what is tested differ from the course's ({}). \
+             Exercises they cover are not counted as done; `git checkout -- lessons/{}` restores \
+             them (your work is in src/, which that would restore too: copy it first).",
             paint(WARN, "warning:"),
             lesson.id,
             changed_tests.join(", "),
@@ -78,87 +106,54 @@ pub fn check(
         );
     }
     let prefix = target.exercise.map(|e| format!("{}::", e.id));
-    let outcome = run_lesson(course, lesson, variant, prefix.as_deref(), timeout)?;
+    let outcome = run_lesson(course, lesson, variant, prefix.as_deref(), options.timeout)?;
 
     let heading = match variant {
         Variant::Learner => target.label(),
         Variant::Solution => format!("{} (reference solution)", target.label()),
     };
 
-    let mut store = Store::open(course);
-    if let Some(warning) = &store.warning {
-        println!("{} {warning}", paint(WARN, "warning:"));
-    }
-
     let passed = match outcome {
         LessonRun::DidNotCompile(errors) => {
-            println!("{} {heading} does not compile", paint(BAD, "✗"));
-            for error in errors.iter().take(2) {
-                println!("{}", clip(error.trim_end(), MESSAGE_LINES * 2));
-            }
-            if errors.len() > 2 {
-                println!(
-                    "{}",
-                    paint(DIM, format!("… and {} more errors", errors.len() - 2))
-                );
-            }
-            println!("Fix the first error, then check again.");
+            diagnostics::print_build_failure(target, &heading, &errors, variant);
             if !solution {
-                record(&mut store, course, target, &BTreeMap::new())?;
+                record(course, target, &BTreeMap::new(), true);
             }
             false
         }
-        LessonRun::Ran(mut run) => {
-            recover_lost_messages(course, lesson, &mut run, timeout)?;
-            let tally = tally(&run);
-            print_verdict(course, target, &heading, &run, &tally, variant);
-            if !solution {
-                record(&mut store, course, target, &tally)?;
+        LessonRun::Ran(first) => {
+            let exe = first.exe.clone();
+            let mut runs = vec![first];
+            for _ in 1..options.repeat.max(1) {
+                // A run that timed out would only time out again: stop there.
+                if runs.last().is_some_and(|r| r.process.timed_out()) {
+                    break;
+                }
+                runs.push(runner::run_tests(
+                    &course.lesson_dir(lesson),
+                    &exe,
+                    selection(prefix.as_deref()),
+                    options.timeout,
+                )?);
             }
-            run.abnormal_end().is_none() && tally.values().all(|t| t.passed == t.total)
+            let mut verdict = Verdict::new(course, lesson, &runs, options.repeat.max(1));
+            verdict.recover_messages(course, lesson, &exe, options)?;
+            verdict.print(course, target, &heading, variant, options);
+            let tally = verdict.tally();
+            if !solution {
+                record(course, target, &tally, changed_tests.is_empty());
+            }
+            verdict.all_passed()
         }
     };
     Ok(passed)
 }
 
-/// A run cut short by a time-out or a crash loses the messages of the tests
-/// that failed before it (libtest prints them at the end). Runs those tests
-/// again, on their own and quickly, to get their messages back.
-fn recover_lost_messages(
-    course: &Course,
-    lesson: &Lesson,
-    run: &mut TestRun,
-    limit: Duration,
-) -> Result<()> {
-    if run.abnormal_end().is_none() {
-        return Ok(());
+fn selection(prefix: Option<&str>) -> Selection<'_> {
+    match prefix {
+        Some(p) => Selection::Prefix(p),
+        None => Selection::All,
     }
-    let lost: Vec<String> = run
-        .run
-        .results
-        .iter()
-        .filter(|r| matches!(&r.outcome, Outcome::Failed(f) if f.message.is_empty()))
-        .map(|r| r.name.clone())
-        .collect();
-    if lost.is_empty() {
-        return Ok(());
-    }
-    let again = runner::run_tests(
-        &course.lesson_dir(lesson),
-        &run.exe,
-        Selection::Exact(&lost),
-        limit,
-    )?;
-    for found in again.run.results {
-        if let (Outcome::Failed(failure), Some(result)) = (
-            &found.outcome,
-            run.run.results.iter_mut().find(|r| r.name == found.name),
-        ) && !failure.message.is_empty()
-        {
-            result.outcome = found.outcome.clone();
-        }
-    }
-    Ok(())
 }
 
 /// Passed and total tests of one exercise.
@@ -168,29 +163,485 @@ pub struct Tally {
     pub total: usize,
 }
 
-fn tally(run: &TestRun) -> BTreeMap<String, Tally> {
-    let mut tally: BTreeMap<String, Tally> = BTreeMap::new();
-    for name in &run.selected {
-        let entry = tally.entry(exercise_of(name).to_string()).or_default();
-        entry.total += 1;
-        let passed = run
-            .run
-            .results
-            .iter()
-            .any(|r| &r.name == name && r.outcome == Outcome::Passed);
-        if passed {
-            entry.passed += 1;
-        }
-    }
-    tally
+/// Where a test is defined: the first `fn NAME` of its exercise's test file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TestSource {
+    pub file: PathBuf,
+    pub line: usize,
 }
 
-fn record(
-    store: &mut Store,
+/// Where each of `names` is defined in the lesson's test files, as far as a
+/// plain reading of `tests/<lesson>/<exercise>.rs` tells.
+pub fn test_sources(
     course: &Course,
-    target: Target<'_>,
-    tally: &BTreeMap<String, Tally>,
-) -> Result<()> {
+    lesson: &Lesson,
+    names: &[String],
+) -> HashMap<String, TestSource> {
+    let mut files: HashMap<&str, Option<String>> = HashMap::new();
+    let mut found = HashMap::new();
+    for name in names {
+        let exercise = exercise_of(name);
+        let Some(exercise) = lesson.exercise(exercise) else {
+            continue;
+        };
+        let file = course.test_path(lesson, exercise);
+        let text = files
+            .entry(exercise.id.as_str())
+            .or_insert_with(|| fs::read_to_string(&file).ok());
+        let Some(text) = text else { continue };
+        let short = name.rsplit("::").next().unwrap_or(name);
+        let line = text.lines().position(|l| {
+            l.split_once("fn ").is_some_and(|(before, after)| {
+                (before.is_empty() || before.ends_with(' '))
+                    && after.strip_prefix(short).is_some_and(|rest| {
+                        rest.trim_start().starts_with('(') || rest.trim_start().starts_with('<')
+                    })
+            })
+        });
+        if let Some(line) = line {
+            found.insert(
+                name.clone(),
+                TestSource {
+                    file,
+                    line: line + 1,
+                },
+            );
+        }
+    }
+    found
+}
+
+/// `names` in course order: exercises as lesson.toml lists them, then tests
+/// as their file defines them; anything not found comes last, by name.
+pub fn course_order(course: &Course, lesson: &Lesson, names: &[String]) -> Vec<String> {
+    let sources = test_sources(course, lesson, names);
+    let mut ordered = names.to_vec();
+    ordered.sort_by_key(|name| {
+        let exercise = lesson
+            .exercises
+            .iter()
+            .position(|e| e.id == exercise_of(name))
+            .unwrap_or(usize::MAX);
+        let line = sources.get(name).map_or(usize::MAX, |s| s.line);
+        (exercise, line, name.clone())
+    });
+    ordered
+}
+
+/// What became of one test over all runs.
+#[derive(Debug, Clone, Default)]
+struct TestVerdict {
+    name: String,
+    /// The runs (1-based) in which it failed, and the first failure's message.
+    failed_in: Vec<usize>,
+    failure: Option<Failure>,
+    /// The run (1-based) it was running when that run ended early.
+    unfinished_in: Option<usize>,
+    /// It did not run in some run (an earlier test ended the run).
+    missing: bool,
+    ignored: bool,
+}
+
+impl TestVerdict {
+    fn passed(&self) -> bool {
+        self.failed_in.is_empty() && self.unfinished_in.is_none() && !self.missing && !self.ignored
+    }
+}
+
+/// The verdict of one `kata check`, over every run, in course order.
+#[derive(Debug)]
+struct Verdict {
+    tests: Vec<TestVerdict>,
+    sources: HashMap<String, TestSource>,
+    /// Why a run ended early, with its number.
+    abnormal: Vec<(usize, String)>,
+    /// The run that timed out, if one did.
+    timed_out: bool,
+    truncated: bool,
+    verdicts_from_stdout: bool,
+    runs: usize,
+    planned_runs: usize,
+}
+
+impl Verdict {
+    fn new(course: &Course, lesson: &Lesson, runs: &[TestRun], planned_runs: usize) -> Verdict {
+        let selected = runs.first().map(|r| r.selected.clone()).unwrap_or_default();
+        let order = course_order(course, lesson, &selected);
+        let sources = test_sources(course, lesson, &selected);
+        let mut tests: Vec<TestVerdict> = order
+            .iter()
+            .map(|name| TestVerdict {
+                name: name.clone(),
+                ..TestVerdict::default()
+            })
+            .collect();
+        let mut abnormal = Vec::new();
+        for (index, run) in runs.iter().enumerate() {
+            let number = index + 1;
+            for test in &mut tests {
+                let result = run.run.results.iter().find(|r| r.name == test.name);
+                match result.map(|r| &r.outcome) {
+                    Some(Outcome::Passed) => {}
+                    Some(Outcome::Ignored) => test.ignored = true,
+                    Some(Outcome::Failed(failure)) => {
+                        test.failed_in.push(number);
+                        if test.failure.as_ref().is_none_or(|f| f.message.is_empty()) {
+                            test.failure = Some(failure.clone());
+                        }
+                    }
+                    None if run.run.unfinished.as_ref() == Some(&test.name) => {
+                        test.unfinished_in.get_or_insert(number);
+                    }
+                    None => test.missing = true,
+                }
+            }
+            if let Some(why) = run.abnormal_end() {
+                let at = run
+                    .run
+                    .unfinished
+                    .as_ref()
+                    .and_then(|t| sources.get(t))
+                    .map(|s| format!(" ({}:{})", course.display_path(&s.file), s.line))
+                    .unwrap_or_default();
+                abnormal.push((number, format!("{why}{at}")));
+            }
+        }
+        Verdict {
+            tests,
+            sources,
+            abnormal,
+            timed_out: runs.iter().any(|r| r.process.timed_out()),
+            truncated: runs.iter().any(|r| r.process.truncated),
+            verdicts_from_stdout: runs.iter().any(|r| r.verdicts_from_stdout),
+            runs: runs.len(),
+            planned_runs,
+        }
+    }
+
+    fn all_passed(&self) -> bool {
+        self.abnormal.is_empty()
+            && self.runs == self.planned_runs
+            && self.tests.iter().all(|t| t.passed() || t.ignored)
+    }
+
+    fn tally(&self) -> BTreeMap<String, Tally> {
+        let mut tally: BTreeMap<String, Tally> = BTreeMap::new();
+        for test in &self.tests {
+            let entry = tally
+                .entry(exercise_of(&test.name).to_string())
+                .or_default();
+            entry.total += 1;
+            if test.passed() && self.runs == self.planned_runs {
+                entry.passed += 1;
+            }
+        }
+        tally
+    }
+
+    /// The failures whose messages are shown: the most telling one, or all.
+    fn shown_failures(&self, all: bool) -> Vec<&TestVerdict> {
+        let failing: Vec<&TestVerdict> = self
+            .tests
+            .iter()
+            .filter(|t| !t.failed_in.is_empty())
+            .collect();
+        if all {
+            return failing;
+        }
+        // The most telling failure: a test stopped at a `todo!` names the part
+        // still to write; otherwise the first failure in course order, where
+        // the simpler tests come first.
+        let todo = failing
+            .iter()
+            .find(|t| t.failure.as_ref().is_some_and(Failure::is_todo));
+        todo.or(failing.first()).copied().into_iter().collect()
+    }
+
+    /// A failure whose message was lost (a run cut short before libtest
+    /// printed it, or output so long that its end was dropped) is run again
+    /// on its own to get it back: only those that will be shown, a few at most.
+    fn recover_messages(
+        &mut self,
+        course: &Course,
+        lesson: &Lesson,
+        exe: &std::path::Path,
+        options: &CheckOptions,
+    ) -> Result<()> {
+        let lost: Vec<String> = self
+            .shown_failures(options.all_failures)
+            .into_iter()
+            .filter(|t| t.failure.as_ref().is_none_or(|f| f.message.is_empty()))
+            .map(|t| t.name.clone())
+            .take(MAX_RERUNS)
+            .collect();
+        for name in lost {
+            let one = [name];
+            let again = runner::run_tests(
+                &course.lesson_dir(lesson),
+                exe,
+                Selection::Exact(&one),
+                options.timeout,
+            )?;
+            let [name] = one;
+            let found = again.run.results.into_iter().find_map(|r| match r.outcome {
+                Outcome::Failed(f) if r.name == name && !f.message.is_empty() => Some(f),
+                _ => None,
+            });
+            if let (Some(found), Some(test)) =
+                (found, self.tests.iter_mut().find(|t| t.name == name))
+            {
+                test.failure = Some(found);
+            }
+        }
+        Ok(())
+    }
+
+    fn print(
+        &self,
+        course: &Course,
+        target: Target<'_>,
+        heading: &str,
+        variant: Variant,
+        options: &CheckOptions,
+    ) {
+        let tally = self.tally();
+        let passed: usize = tally.values().map(|t| t.passed).sum();
+        let total: usize = tally.values().map(|t| t.total).sum();
+        let all_good = self.all_passed();
+        let mark = if all_good {
+            paint(OK, "✓")
+        } else {
+            paint(BAD, "✗")
+        };
+        let runs = if self.planned_runs > 1 {
+            format!(" in every one of {} runs", self.planned_runs)
+        } else {
+            String::new()
+        };
+        println!(
+            "{mark} {}: {passed}/{total} tests pass{runs}",
+            paint(BOLD, heading)
+        );
+        if total == 0 {
+            println!("  no tests matched: is the exercise named in lesson.toml and in tests/?");
+        }
+
+        let of_runs = |list: &[usize]| {
+            if self.planned_runs == 1 {
+                String::new()
+            } else {
+                let list: Vec<String> = list.iter().map(usize::to_string).collect();
+                let word = if list.len() == 1 { "run" } else { "runs" };
+                format!(
+                    " (failed in {word} {} of {})",
+                    list.join(", "),
+                    self.planned_runs
+                )
+            }
+        };
+        if target.exercise.is_some() {
+            for test in &self.tests {
+                let name = &test.name;
+                let line = if !test.failed_in.is_empty() {
+                    format!("  {} {name}{}", paint(BAD, "✗"), of_runs(&test.failed_in))
+                } else if let Some(run) = test.unfinished_in {
+                    let during = if self.planned_runs > 1 {
+                        format!(" in run {run}")
+                    } else {
+                        String::new()
+                    };
+                    format!("  {} {name} (did not finish{during})", paint(BAD, "✗"))
+                } else if test.missing {
+                    format!("  {} {name} (did not run)", paint(DIM, "?"))
+                } else if test.ignored {
+                    format!("  {} {name} (ignored)", paint(DIM, "-"))
+                } else {
+                    format!("  {} {name}", paint(OK, "✓"))
+                };
+                println!("{line}");
+            }
+        } else {
+            for exercise in &target.lesson.exercises {
+                let Some(t) = tally.get(&exercise.id) else {
+                    continue;
+                };
+                let mark = if t.passed == t.total {
+                    paint(OK, "✓")
+                } else {
+                    paint(BAD, "✗")
+                };
+                println!("  {mark} {:<14} {}/{}", exercise.id, t.passed, t.total);
+            }
+        }
+
+        for (run, why) in &self.abnormal {
+            let which = if self.planned_runs > 1 {
+                format!("run {run}: ")
+            } else {
+                String::new()
+            };
+            println!("{} {which}{why}", paint(BAD, "✗"));
+        }
+        if !self.abnormal.is_empty() {
+            let not_run = self
+                .tests
+                .iter()
+                .filter(|t| t.unfinished_in.is_some() || t.missing)
+                .count();
+            if not_run > 0 {
+                println!("  {not_run} test(s) did not finish or did not run");
+            }
+            if self.timed_out {
+                println!(
+                    "  an endless loop or a deadlock? everything it started was stopped; \
+                     `--timeout SECS` changes the limit"
+                );
+            }
+        }
+        if self.runs < self.planned_runs {
+            println!(
+                "  stopped after run {} of {}: it timed out",
+                self.runs, self.planned_runs
+            );
+        }
+        if self.truncated {
+            println!(
+                "{}",
+                paint(
+                    DIM,
+                    "(the test output was long; only its start and its end were kept)"
+                )
+            );
+        }
+        if self.verdicts_from_stdout {
+            println!(
+                "{}",
+                paint(
+                    DIM,
+                    "(this libtest has no --logfile: the verdicts were read from the test output, \
+                     which the code under test can garble)"
+                )
+            );
+        }
+
+        let shown = self.shown_failures(options.all_failures);
+        let failing = self
+            .tests
+            .iter()
+            .filter(|t| !t.failed_in.is_empty())
+            .count();
+        for (index, test) in shown.iter().enumerate() {
+            let title = if options.all_failures {
+                format!("Failure {} of {failing}", index + 1)
+            } else if failing > 1 {
+                "Most telling failure".to_string()
+            } else {
+                "Failure".to_string()
+            };
+            self.print_failure(course, target.lesson, &title, test);
+        }
+        if failing > shown.len() {
+            println!(
+                "{}",
+                paint(
+                    DIM,
+                    format!(
+                        "{} more failing; `--all-failures` shows every message",
+                        failing - shown.len()
+                    )
+                )
+            );
+        }
+
+        // Where to go next: a hang is where to look first; then the failure shown.
+        let focus = self
+            .tests
+            .iter()
+            .find(|t| t.unfinished_in.is_some())
+            .or(shown.first().copied())
+            .and_then(|t| target.lesson.exercise(exercise_of(&t.name)));
+        if let Some(exercise) = focus {
+            let file = match variant {
+                Variant::Learner => course.stub_path(target.lesson, exercise),
+                Variant::Solution => course.solution_path(target.lesson, exercise),
+            };
+            println!(
+                "Edit {}; stuck? {}",
+                paint(CODE, course.display_path(&file)),
+                paint(
+                    CODE,
+                    format!("cargo kata hint {}/{}", target.lesson.id, exercise.id)
+                )
+            );
+        } else if all_good && variant == Variant::Learner {
+            println!(
+                "Well done. Compare with the reference: {}",
+                paint(CODE, format!("cargo kata diff {}", target.label()))
+            );
+        }
+    }
+
+    fn print_failure(&self, course: &Course, lesson: &Lesson, title: &str, test: &TestVerdict) {
+        let runs = if self.planned_runs > 1 {
+            let first = test.failed_in.first().copied().unwrap_or(1);
+            format!(" (run {first})")
+        } else {
+            String::new()
+        };
+        println!("{title}, {}{runs}:", paint(BOLD, &test.name));
+        let failure = test.failure.clone().unwrap_or_default();
+        let message = if failure.message.is_empty() {
+            "(no message: the run was cut short before the test binary printed it)".to_string()
+        } else {
+            ui::printable(&failure.message)
+        };
+        for line in clip(&message, MESSAGE_LINES).lines() {
+            println!("  {line}");
+        }
+        // Where to look: the panic's location if it is in the learner's code
+        // or the test itself; a panic raised in a helper (a time-out of
+        // testkit's `within`) points at the test that called it.
+        let source = self.sources.get(&test.name);
+        let test_at = source.map(|s| format!("{}:{}", course.display_path(&s.file), s.line));
+        let own = |location: &str| {
+            let file = location.split(':').next().unwrap_or(location);
+            file.starts_with(&format!("lessons/{}/src/", lesson.id))
+                || file.starts_with(&format!("solutions/{}/", lesson.id))
+                || source.is_some_and(|s| course.display_path(&s.file) == file)
+        };
+        match (&failure.location, test_at) {
+            (Some(location), _) if own(location) => {
+                println!(
+                    "  {}",
+                    paint(DIM, format!("at {}", ui::printable(location)))
+                );
+            }
+            (Some(location), Some(test_at)) => println!(
+                "  {}",
+                paint(
+                    DIM,
+                    format!("at {test_at} (raised in {})", ui::printable(location))
+                )
+            ),
+            (Some(location), None) => {
+                println!(
+                    "  {}",
+                    paint(DIM, format!("at {}", ui::printable(location)))
+                );
+            }
+            (None, Some(test_at)) => println!("  {}", paint(DIM, format!("test at {test_at}"))),
+            (None, None) => {}
+        }
+    }
+}
+
+/// Records the check in the progress file. Never fails the check: a progress
+/// file that cannot be written is a warning.
+fn record(course: &Course, target: Target<'_>, tally: &BTreeMap<String, Tally>, as_sealed: bool) {
+    let mut store = Store::open(course);
+    if let Some(warning) = &store.warning {
+        println!("{} {warning}", paint(WARN, "warning:"));
+    }
     for exercise in target.exercises() {
         let Ok(bytes) = fs::read(course.stub_path(target.lesson, exercise)) else {
             continue;
@@ -201,141 +652,33 @@ fn record(
             total: t.total,
             file_sha256: seal::sha256_hex(&bytes),
             checked_at: progress::now(),
+            as_sealed,
         });
     }
-    store.save()
-}
-
-fn print_verdict(
-    course: &Course,
-    target: Target<'_>,
-    heading: &str,
-    run: &TestRun,
-    tally: &BTreeMap<String, Tally>,
-    variant: Variant,
-) {
-    let passed: usize = tally.values().map(|t| t.passed).sum();
-    let total: usize = tally.values().map(|t| t.total).sum();
-    let all_good = passed == total && run.abnormal_end().is_none();
-    let mark = if all_good {
-        paint(OK, "✓")
-    } else {
-        paint(BAD, "✗")
-    };
-    println!(
-        "{mark} {}: {passed}/{total} tests pass",
-        paint(BOLD, heading)
-    );
-    if total == 0 {
-        println!("  no tests matched: is the exercise named in lesson.toml and in tests/?");
-    }
-
-    if target.exercise.is_some() {
-        for name in &run.selected {
-            let result = run.run.results.iter().find(|r| &r.name == name);
-            let line = match result.map(|r| &r.outcome) {
-                Some(Outcome::Passed) => format!("  {} {name}", paint(OK, "✓")),
-                Some(Outcome::Failed(_)) => format!("  {} {name}", paint(BAD, "✗")),
-                Some(Outcome::Ignored) => format!("  {} {name} (ignored)", paint(DIM, "-")),
-                None if run.run.unfinished.as_ref() == Some(name) => {
-                    format!("  {} {name} (did not finish)", paint(BAD, "✗"))
-                }
-                None => format!("  {} {name} (did not run)", paint(DIM, "?")),
-            };
-            println!("{line}");
-        }
-    } else {
-        for (exercise, t) in tally {
-            let mark = if t.passed == t.total {
-                paint(OK, "✓")
-            } else {
-                paint(BAD, "✗")
-            };
-            println!("  {mark} {exercise:<14} {}/{}", t.passed, t.total);
-        }
-    }
-
-    if let Some(why) = run.abnormal_end() {
-        println!("{} {why}", paint(BAD, "✗"));
-        let not_run = run.not_run().len();
-        if not_run > 0 {
-            println!("  {not_run} test(s) did not finish or did not run");
-        }
-        if run.process.timed_out() {
-            println!(
-                "  an endless loop or a deadlock? everything it started was stopped; \
-                 `--timeout SECS` changes the limit"
-            );
-        }
-    }
-    if run.process.truncated {
+    if let Err(e) = store.save() {
         println!(
-            "{}",
-            paint(DIM, "(the test output was long; only its start was kept)")
-        );
-    }
-
-    let first_failure = run.run.results.iter().find_map(|r| match &r.outcome {
-        Outcome::Failed(f) => Some((r.name.as_str(), f)),
-        _ => None,
-    });
-    if let Some((name, failure)) = first_failure {
-        print_failure(name, failure);
-    }
-
-    // Where to go next.
-    // A hang is where to look first; then the first failure.
-    let focus = run
-        .run
-        .unfinished
-        .as_deref()
-        .or(first_failure.map(|(name, _)| name))
-        .and_then(|name| target.lesson.exercise(exercise_of(name)));
-    if let Some(exercise) = focus {
-        let file = match variant {
-            Variant::Learner => course.stub_path(target.lesson, exercise),
-            Variant::Solution => course.solution_path(target.lesson, exercise),
-        };
-        println!(
-            "Edit {}; stuck? {}",
-            paint(CODE, course.display_path(&file)),
-            paint(
-                CODE,
-                format!("cargo kata hint {}/{}", target.lesson.id, exercise.id)
-            )
-        );
-    } else if all_good && variant == Variant::Learner {
-        println!(
-            "Well done. Compare with the reference: {}",
-            paint(CODE, format!("cargo kata diff {}", target.label()))
+            "{} your progress could not be recorded: {e}",
+            paint(WARN, "warning:")
         );
     }
 }
 
-fn print_failure(name: &str, failure: &Failure) {
-    println!("First failure, {}:", paint(BOLD, name));
-    let message = if failure.message.is_empty() {
-        "(no message: the run was cut short before the test binary printed it)"
-    } else {
-        failure.message.as_str()
-    };
-    for line in clip(message, MESSAGE_LINES).lines() {
-        println!("  {line}");
-    }
-    if let Some(location) = &failure.location {
-        println!("  {}", paint(DIM, format!("at {location}")));
-    }
-}
-
-/// The first `max` lines of `text`, with a note of how many were left out.
+/// The first `max` lines of `text`, each cut at [`MESSAGE_WIDTH`] characters,
+/// with a note of how much was left out.
 fn clip(text: &str, max: usize) -> String {
     let lines: Vec<&str> = text.lines().collect();
-    if lines.len() <= max {
-        return text.to_string();
+    let mut out: Vec<String> = lines.iter().take(max).map(|l| clip_width(l)).collect();
+    if lines.len() > max {
+        out.push(format!("… ({} more lines)", lines.len() - max));
     }
-    format!(
-        "{}\n… ({} more lines)",
-        lines[..max].join("\n"),
-        lines.len() - max
-    )
+    out.join("\n")
+}
+
+fn clip_width(line: &str) -> String {
+    let count = line.chars().count();
+    if count <= MESSAGE_WIDTH {
+        return line.to_string();
+    }
+    let kept: String = line.chars().take(MESSAGE_WIDTH).collect();
+    format!("{kept}… ({} more characters)", count - MESSAGE_WIDTH)
 }

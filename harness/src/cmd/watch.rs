@@ -13,7 +13,7 @@ use anstream::println;
 use notify_debouncer_mini::new_debouncer;
 use notify_debouncer_mini::notify::RecursiveMode;
 
-use crate::cmd::check::check;
+use crate::cmd::check::{CheckOptions, check};
 use crate::course::{Course, Target};
 use crate::error::{Error, Result};
 use crate::ui::{CODE, DIM, paint};
@@ -78,7 +78,7 @@ fn run_once(course: &Course, target: Target<'_>, timeout: Duration) -> Result<()
     if std::io::stdout().is_terminal() {
         print!("\x1b[2J\x1b[H"); // clear the screen for a fresh verdict
     }
-    match check(course, target, false, timeout) {
+    match check(course, target, &CheckOptions::new(timeout)) {
         Ok(_) => {}
         Err(Error::Other(message)) | Err(Error::Course(message)) => {
             println!("error: {message}");

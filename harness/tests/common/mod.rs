@@ -158,6 +158,67 @@ impl Running {
         }
     }
 
+    /// Asserts that no line containing `needle` comes within `quiet`.
+    pub fn expect_no_line(&mut self, needle: &str, quiet: Duration) {
+        let deadline = Instant::now() + quiet;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.lines.recv_timeout(left) {
+                Ok(line) => {
+                    let found = line.contains(needle);
+                    self.seen.push(line);
+                    assert!(
+                        !found,
+                        "unexpected line with {needle:?} within {quiet:?}; output so far:\n{}",
+                        self.seen.join("\n")
+                    );
+                }
+                Err(mpsc::RecvTimeoutError::Timeout) => return,
+                Err(mpsc::RecvTimeoutError::Disconnected) => {
+                    panic!("kata ended; output so far:\n{}", self.seen.join("\n"))
+                }
+            }
+        }
+    }
+
+    /// The process id of `kata`.
+    pub fn id(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Its exit status if it has exited.
+    pub fn try_wait(&mut self) -> Option<ExitStatus> {
+        self.child.try_wait().expect("wait for kata")
+    }
+
+    /// Waits, at most `limit`, for `kata` to exit on its own.
+    pub fn wait(mut self, limit: Duration) -> ExitStatus {
+        let deadline = Instant::now() + limit;
+        loop {
+            if let Some(status) = self.child.try_wait().expect("wait for kata") {
+                return status;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "kata did not exit within {limit:?}"
+            );
+            thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// Every line seen so far (after [`Running::wait`], read the rest first
+    /// with [`Running::drain`]).
+    pub fn drain(&mut self, limit: Duration) -> Vec<String> {
+        let deadline = Instant::now() + limit;
+        while let Ok(line) = self
+            .lines
+            .recv_timeout(deadline.saturating_duration_since(Instant::now()))
+        {
+            self.seen.push(line);
+        }
+        self.seen.clone()
+    }
+
     /// Sends SIGINT (what Ctrl-C sends) and waits, at most `limit`, for the exit.
     pub fn interrupt(mut self, limit: Duration) -> ExitStatus {
         let pid = nix::unistd::Pid::from_raw(self.child.id() as i32);
