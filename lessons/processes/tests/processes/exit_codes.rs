@@ -48,8 +48,8 @@ fn every_service_up_exits_0_with_results_on_stdout_only() {
         .stderr("");
 }
 
-// Wrong solution caught: exiting 0 whenever the check itself ran, so a
-// cron job or a CI step never notices the outage.
+// Catches: svcctl-exits-0-when-down (exiting 0 whenever the check itself
+// ran, so a cron job or a CI step never notices the outage).
 #[test]
 fn a_service_down_exits_1_and_says_how_many_on_stderr() {
     let dir = tempfile::tempdir().unwrap();
@@ -66,9 +66,10 @@ fn a_service_down_exits_1_and_says_how_many_on_stderr() {
         .stderr(predicate::str::contains("1 of 2"));
 }
 
-// Wrong solutions caught: usage errors reported with exit 1 (a script can
-// no longer tell "you called me wrong" from "the check failed"), or the
-// usage text printed on stdout, where it would pollute the results.
+// Catches: svcctl-usage-exits-1 (usage errors reported with exit 1: a
+// script can no longer tell "you called me wrong" from "the check failed"),
+// svcctl-usage-on-stdout (the usage text printed on stdout, where it would
+// pollute the results).
 #[test]
 fn usage_errors_exit_2_with_the_usage_on_stderr_and_nothing_on_stdout() {
     for args in [
@@ -109,8 +110,8 @@ fn a_missing_file_exits_66_naming_it() {
         .stderr(predicate::str::contains(missing));
 }
 
-// Wrong solution caught: checking services while parsing, so the lines
-// before the bad one are already reported on stdout.
+// Catches: svcctl-checks-while-parsing (checking services while parsing, so
+// the lines before the bad one are already reported on stdout).
 #[test]
 fn a_malformed_line_exits_65_with_its_line_number_and_checks_nothing() {
     let dir = tempfile::tempdir().unwrap();
@@ -139,9 +140,12 @@ fn a_file_that_is_not_text_exits_65() {
         .stdout("");
 }
 
+// Catches: svcctl-port-after-first-colon (`split_once(':')`: the host of
+// `[::1]:53` is `[` and its port `:1]:53`), svcctl-split-on-space (fields
+// split on one space: a tab is a blank too).
 #[test]
 fn parse_services_skips_blanks_and_comments_and_keeps_the_order() {
-    let text = "# inventory\n\nweb 10.0.0.5:443\n   # indented comment\n  dns [::1]:53  \n";
+    let text = "# inventory\n\nweb 10.0.0.5:443\n   # indented comment\n  dns [::1]:53  \ndb\t10.0.0.6:5432\n";
     assert_eq!(
         parse_services(text).unwrap(),
         vec![
@@ -153,13 +157,17 @@ fn parse_services_skips_blanks_and_comments_and_keeps_the_order() {
                 name: "dns".to_string(),
                 address: "[::1]:53".to_string(),
             },
+            Service {
+                name: "db".to_string(),
+                address: "10.0.0.6:5432".to_string(),
+            },
         ]
     );
     assert_eq!(parse_services("").unwrap(), vec![]);
 }
 
-// Wrong solution caught: numbering only the lines that hold a service, so
-// the error points at the wrong line of the file.
+// Catches: svcctl-counts-only-service-lines (numbering only the lines that
+// hold a service, so the error points at the wrong line of the file).
 #[test]
 fn parse_services_refuses_malformed_lines_with_their_file_line_number() {
     let cases = [

@@ -28,9 +28,9 @@ fn path(p: &Path) -> &str {
     p.to_str().unwrap()
 }
 
-// Wrong solution caught: results collected in the order the commands
-// finished. The first command here waits for a file that only the second
-// creates, so the second always finishes first.
+// Catches: parallel-completion-order (results collected in the order the
+// commands finished). The first command here waits for a file that only the
+// second creates, so the second always finishes first.
 #[test]
 fn results_are_in_input_order_not_completion_order() {
     let dir = tempfile::tempdir().unwrap();
@@ -45,8 +45,9 @@ fn results_are_in_input_order_not_completion_order() {
     );
 }
 
-// Wrong solutions caught: a runner that starts everything at once, or lets
-// `max + 1` run. Each `childproc slot` process registers itself in `live/`,
+// Catches: parallel-all-at-once (a runner that starts everything at once),
+// parallel-max-plus-one (one that lets `max + 1` run), parallel-one-at-a-time
+// (one that never runs `max` at once). Each `childproc slot` process registers itself in `live/`,
 // counts how many are registered (its "peak"), and holds its place until
 // the test creates `go`; the test waits until `max` of them hold a place.
 // A correct runner cannot start another before one finishes, so no peak is
@@ -93,8 +94,32 @@ fn at_most_max_run_at_once_and_max_are_used() {
     assert_eq!(highest, max, "never {max} at once (peaks {peaks:?})");
 }
 
-// Wrong solution caught: a runner whose `max` of 0 starts no worker and so
-// never runs anything (or waits forever).
+// Catches: parallel-in-batches (the commands run in batches of `max`, each
+// batch waited for before the next starts, instead of starting the next
+// command as soon as any one finishes). With `max` 2, `slow` waits for a
+// file that `third` creates, and `quick` ends at once: a sliding window
+// starts `third` in `quick`'s place while `slow` still runs; a batch
+// runner waits for `slow` before it starts `third`, and `slow` waits for
+// `third`, until `within` gives up.
+#[test]
+fn the_next_command_starts_as_soon_as_any_one_finishes() {
+    let dir = tempfile::tempdir().unwrap();
+    let third_started = dir.path().join("third-started");
+    let cmds = vec![
+        Cmd::new(childproc(), &["relay", path(&third_started), "-", "slow"]),
+        Cmd::new(childproc(), &["relay", "-", "-", "quick"]),
+        Cmd::new(childproc(), &["relay", "-", path(&third_started), "third"]),
+    ];
+    let results = within(
+        DEFAULT_LIMIT,
+        "run_parallel with a sliding window",
+        move || run_parallel(&cmds, 2),
+    );
+    assert_eq!(results, vec![ok("slow\n"), ok("quick\n"), ok("third\n")]);
+}
+
+// Catches: parallel-max-zero-runs-nothing (a runner whose `max` of 0 starts
+// no worker and so never runs anything, or waits forever).
 #[test]
 fn max_zero_counts_as_one_and_no_commands_is_fine() {
     assert_eq!(
@@ -104,7 +129,8 @@ fn max_zero_counts_as_one_and_no_commands_is_fine() {
     assert_eq!(run_parallel_within(vec![], 4), vec![]);
 }
 
-// Wrong solution caught: one failure aborting the batch (the `?` habit).
+// Catches: parallel-first-error-stops-the-batch (one failure aborting the
+// batch: the `?` habit).
 #[test]
 fn each_command_has_its_own_result() {
     let results = run_parallel_within(
@@ -131,8 +157,8 @@ fn each_command_has_its_own_result() {
     assert_eq!(results[3], ok("web-3 ok"));
 }
 
-// Wrong solution caught: a killed process counted as exit code 0 or 1
-// instead of 128 + its signal, as the shell reports it.
+// Catches: exit-code-killed-as-1 (a killed process counted as exit code 1
+// instead of 128 + its signal, as the shell reports it).
 #[test]
 fn each_result_has_the_exit_code_a_shell_would_give() {
     let err = |e: RunError| -> Result<Output, RunError> { Err(e) };
@@ -181,8 +207,8 @@ fn each_result_has_the_exit_code_a_shell_would_give() {
     );
 }
 
-// Wrong solutions caught: the last failure's code, the highest code, or
-// "1 if anything failed".
+// Catches: overall-last-failure (the last failure's code), overall-highest
+// (the highest code), overall-one-if-any-failed ("1 if anything failed").
 #[test]
 fn the_overall_code_is_the_first_failure_in_input_order() {
     let failed = |code| -> Result<Output, RunError> {

@@ -4,9 +4,10 @@ use std::io;
 
 use processes::pipes::{PipelineOutput, pipeline};
 use processes::run::{Cmd, RunError};
-use testkit::{DEFAULT_LIMIT, process_running, unique_marker, within};
+use testkit::process_state::{link_under_unique_name, pids_named};
+use testkit::{DEFAULT_LIMIT, unique_marker, within};
 
-use crate::{INJECTION, childproc};
+use crate::{INJECTION, TEST_STDIN, childproc, in_a_rerun_with_a_pipe_as_stdin};
 
 /// `pipeline(cmds, stdin)`, failing the test instead of hanging it.
 fn pipeline_within(cmds: Vec<Cmd>, stdin: Option<Vec<u8>>) -> Result<PipelineOutput, RunError> {
@@ -38,7 +39,7 @@ fn stdin_goes_to_the_first_stage() {
     assert_eq!(output.stdout, "ERROR: DISK FULL\n");
 }
 
-// Wrong solution caught: building a `sh -c "a | b"` string.
+// Catches: pipeline-through-a-shell (building a `sh -c "a | b"` string).
 #[test]
 fn arguments_are_never_seen_by_a_shell() {
     let output = pipeline_within(
@@ -67,9 +68,9 @@ fn every_stage_has_its_own_stderr_in_pipeline_order() {
     assert_eq!(output.stderr, vec!["first-err\n", "second-err\n"]);
 }
 
-// Wrong solution caught: reading the last stdout to its end before any
-// stderr. The first stage fills its stderr pipe (64 KiB) and stops, so it
-// never closes its stdout, and the pipeline never ends.
+// Catches: pipeline-stdout-before-stderr (reading the last stdout to its end
+// before any stderr: the first stage fills its stderr pipe, 64 KiB, and
+// stops, so it never closes its stdout, and the pipeline never ends).
 #[test]
 fn a_first_stage_flooding_stderr_does_not_deadlock() {
     let output = pipeline_within(
@@ -84,8 +85,8 @@ fn a_first_stage_flooding_stderr_does_not_deadlock() {
     assert_eq!(output.stderr[0].len(), 300_000);
 }
 
-// Wrong solution caught: the same, on the last stage, whose stdout and
-// stderr both come to us.
+// Catches: pipeline-stdout-before-stderr (the same, on the last stage,
+// whose stdout and stderr both come to us).
 #[test]
 fn a_last_stage_flooding_both_streams_does_not_deadlock() {
     let output = pipeline_within(
@@ -101,7 +102,8 @@ fn a_last_stage_flooding_both_streams_does_not_deadlock() {
     assert_eq!(output.stderr[1].len(), 300_000);
 }
 
-// Wrong solution caught: writing all of stdin before reading anything.
+// Catches: pipeline-stdin-written-first (writing all of stdin before
+// reading anything: `cat | cat` holds less than a megabyte in its pipes).
 #[test]
 fn a_megabyte_of_stdin_flows_through() {
     let data = vec![b'x'; 1024 * 1024];
@@ -110,9 +112,9 @@ fn a_megabyte_of_stdin_flows_through() {
     assert_eq!(output.stdout.len(), 1024 * 1024);
 }
 
-// Wrong solutions caught: checking only the last stage (plain `sh`), and
-// reporting the rightmost failure (bash's `set -o pipefail`) instead of the
-// first one in pipeline order.
+// Catches: pipeline-last-stage-decides (checking only the last stage, as
+// plain `sh`), pipeline-rightmost-failure (the rightmost failure, as bash's
+// `set -o pipefail`, instead of the first one in pipeline order).
 #[test]
 fn pipefail_the_first_failing_stage_decides() {
     let error = pipeline_within(
@@ -153,9 +155,9 @@ fn a_failing_middle_stage_fails_the_pipeline() {
     );
 }
 
-// Wrong solution caught: keeping a copy of a pipe's read end (a `Command`
-// that outlives the spawn). `head` exits after one line, but `yes` never
-// gets SIGPIPE while we hold the read end: it writes forever.
+// Catches: pipeline-keeps-a-read-end (keeping a copy of a pipe's read end,
+// a `Command` that outlives the spawn: `head` exits after one line, but
+// `yes` never gets SIGPIPE while we hold the read end: it writes forever).
 #[test]
 fn a_stage_that_stops_reading_ends_its_writer_with_sigpipe() {
     let error = pipeline_within(
@@ -169,22 +171,99 @@ fn a_stage_that_stops_reading_ends_its_writer_with_sigpipe() {
     );
 }
 
-// Wrong solution caught: returning the spawn error and leaving the stages
-// already started running (or unreaped).
+// Catches: pipeline-spawn-failure-leaves-stages-running (returning the
+// spawn error and leaving the stages already started running),
+// pipeline-spawn-failure-leaves-zombies (killing them but never `wait`ing:
+// each stays in the process table as a zombie, which `ps`'s argument column
+// cannot show). The started stages run `childproc` through a link with a
+// name of its own, so `testkit::process_state::pids_named` finds them,
+// alive or zombie; their parent is this process, so only the pipeline can
+// have reaped them.
 #[test]
-fn a_stage_that_cannot_start_fails_it_and_stops_the_others() {
-    let marker = format!("30.{}", unique_marker());
+fn a_stage_that_cannot_start_fails_it_and_stops_and_reaps_the_others() {
+    let fixture = std::path::Path::new(childproc());
+    // Next to the fixture, so that the link is a hard link, not a copy.
+    let dir = tempfile::tempdir_in(fixture.parent().unwrap()).unwrap();
+    let (stage, name) = link_under_unique_name(fixture, dir.path());
+    let never = dir.path().join("never-created");
+    let waiting = Cmd::new(
+        stage.to_str().unwrap(),
+        &["relay", never.to_str().unwrap(), "-", "x"],
+    );
     let missing = format!("no-such-filter-{}", unique_marker());
     let error = pipeline_within(
-        vec![Cmd::new("sleep", &[&marker]), Cmd::new(&missing, &[])],
+        vec![waiting.clone(), waiting, Cmd::new(&missing, &[])],
         None,
     )
     .unwrap_err();
     assert_eq!(error, RunError::NotFound { program: missing });
+    let left = pids_named(&name);
     assert!(
-        !process_running(&marker),
-        "the first stage (`sleep {marker}`) is still running"
+        left.is_empty(),
+        "the stages started before the one that could not start are still in the \
+         process table (pid, state): {left:?}; Alive: never killed; Zombie: killed, never reaped"
     );
+}
+
+// Catches: pipeline-stderr-in-completion-order (each stage's stderr pushed
+// when its reader finishes, not at its stage's index). The three stages
+// close their stderr in reverse order, each one only once the next one has
+// closed it and 200 ms have passed (`childproc late-err`), so the readers
+// finish last stage first, every time, by a wide margin.
+#[test]
+fn stderr_is_in_pipeline_order_whatever_order_the_stages_finish_in() {
+    let dir = tempfile::tempdir().unwrap();
+    let mark = |n: u32| dir.path().join(format!("stage-{n}-closed-stderr"));
+    let (m2, m3) = (mark(2), mark(3));
+    let (m2, m3) = (m2.to_str().unwrap(), m3.to_str().unwrap());
+    let output = pipeline_within(
+        vec![
+            Cmd::new(childproc(), &["late-err", m2, "-", "first-err"]),
+            Cmd::new(childproc(), &["late-err", m3, m2, "second-err"]),
+            Cmd::new(childproc(), &["late-err", "-", m3, "third-err"]),
+        ],
+        Some(b"data\n".to_vec()),
+    )
+    .unwrap();
+    assert_eq!(output.stdout, "data\n");
+    assert_eq!(
+        output.stderr,
+        ["first-err\n", "second-err\n", "third-err\n"]
+    );
+}
+
+// Catches: pipeline-first-stage-stdin-inherited (with no stdin data, the
+// first stage inherits the caller's stdin instead of getting `/dev/null`).
+// The scenario runs again in a re-run of the test binary whose stdin holds
+// a line, so that the mistake shows however the tests were started.
+#[test]
+fn without_stdin_data_the_first_stage_reads_an_empty_stdin() {
+    in_a_rerun_with_a_pipe_as_stdin(
+        "pipes::without_stdin_data_the_first_stage_reads_an_empty_stdin",
+        || {
+            let output =
+                pipeline_within(vec![Cmd::new("cat", &[]), Cmd::new("cat", &[])], None).unwrap();
+            assert_eq!(
+                output.stdout, "",
+                "the first stage read {TEST_STDIN:?}: the stdin of the process that called pipeline"
+            );
+        },
+    );
+}
+
+// Catches: pipeline-epipe-is-an-error (the failed write of stdin data that
+// the first stage never read, EPIPE, turned into an error: the stage's exit
+// status says how it went). A megabyte cannot fit in the pipe, so the write
+// always fails.
+#[test]
+fn a_first_stage_that_never_reads_its_stdin_is_not_an_error() {
+    let output = pipeline_within(
+        vec![Cmd::new("true", &[]), Cmd::new("cat", &[])],
+        Some(vec![b'x'; 1024 * 1024]),
+    )
+    .unwrap();
+    assert_eq!(output.stdout, "");
+    assert_eq!(output.stderr, ["", ""]);
 }
 
 #[test]

@@ -7,7 +7,7 @@ use std::process::Command;
 use processes::run::{RunError, RunOptions, check_status, run, spawn_error};
 use testkit::{DEFAULT_LIMIT, unique_marker, within};
 
-use crate::{INJECTION, childproc};
+use crate::{INJECTION, TEST_STDIN, childproc, in_a_rerun_with_a_pipe_as_stdin};
 
 fn run_default(program: &str, args: &[&str]) -> Result<processes::run::Output, RunError> {
     run(program, args, &RunOptions::default())
@@ -20,24 +20,25 @@ fn captures_stdout_and_stderr_apart() {
     assert_eq!(output.stderr, "to-err\n");
 }
 
-// Wrong solution caught: `sh -c` with the arguments pasted into one string
-// (the shell splits on the spaces, strips the quotes, expands `$HOME` and
-// runs the `echo INJECTED` after the `;`).
+// Catches: run-through-a-shell (`sh -c` with the arguments pasted into one
+// string: the shell splits on the spaces, strips the quotes, expands `$HOME`
+// and runs the `echo INJECTED` after the `;`).
 #[test]
 fn arguments_reach_the_program_as_given_never_through_a_shell() {
     let output = run_default("printf", &["[%s]\n", INJECTION]).unwrap();
     assert_eq!(output.stdout, format!("[{INJECTION}]\n"));
 }
 
-// Wrong solution caught: joining the arguments with spaces and splitting
-// them again (Python's `cmd.split()`): an empty argument disappears.
+// Catches: run-args-joined-and-split (joining the arguments with spaces and
+// splitting them again, Python's `cmd.split()`: an empty argument
+// disappears).
 #[test]
 fn an_empty_argument_is_still_an_argument() {
     let output = run_default("printf", &["<%s><%s>", "", "b c"]).unwrap();
     assert_eq!(output.stdout, "<><b c>");
 }
 
-// Wrong solution caught: a runner that ignores the exit status.
+// Catches: run-ignores-the-status (a runner that ignores the exit status).
 #[test]
 fn a_non_zero_exit_is_failed_with_its_code_and_stderr() {
     let error = run_default("sh", &["-c", "echo half-done; echo broken >&2; exit 3"]).unwrap_err();
@@ -52,8 +53,9 @@ fn a_non_zero_exit_is_failed_with_its_code_and_stderr() {
     assert_eq!(error.to_string(), "sh exited with code 3");
 }
 
-// Wrong solutions caught: "killed by a signal" taken as success, or as exit
-// code 0 (`status.code().unwrap_or(0)`), or as some made-up code.
+// Catches: run-signal-as-success ("killed by a signal" taken as success:
+// `status.code().unwrap_or(0)`), run-signal-as-code-1 (as a made-up exit
+// code).
 #[test]
 fn a_process_killed_by_a_signal_is_killed_with_that_signal() {
     for (name, number) in [("KILL", 9), ("TERM", 15), ("ABRT", 6)] {
@@ -65,7 +67,8 @@ fn a_process_killed_by_a_signal_is_killed_with_that_signal() {
     }
 }
 
-// Wrong solution caught: `NotFound` reported as a generic I/O failure.
+// Catches: run-not-found-as-io (`NotFound` reported as a generic I/O
+// failure).
 #[test]
 fn a_program_that_does_not_exist_is_not_found() {
     let missing = format!("no-such-program-{}", unique_marker());
@@ -109,7 +112,7 @@ fn the_working_directory_is_the_one_asked_for() {
     assert_eq!(output.stdout.trim_end(), expected.to_str().unwrap());
 }
 
-// Wrong solution caught: `env_clear()` before adding the variables (PATH
+// Catches: run-env-clear (`env_clear()` before adding the variables: PATH
 // and the rest of the environment are gone).
 #[test]
 fn env_adds_to_the_inherited_environment() {
@@ -127,6 +130,8 @@ fn env_adds_to_the_inherited_environment() {
     assert_eq!(output.stdout, format!("eu-west-1|{path}"));
 }
 
+// Catches: run-stdin-never-closed (the stdin handle kept until the child
+// exits: `cat` waits for more input, for ever).
 #[test]
 fn stdin_data_reaches_the_child_and_is_closed() {
     let options = RunOptions {
@@ -142,9 +147,9 @@ fn stdin_data_reaches_the_child_and_is_closed() {
     assert_eq!(output.stdout, "first\nlast line without newline");
 }
 
-// Wrong solution caught: writing all of stdin before reading stdout. With
-// more than a pipe holds (64 KiB) going both ways, `cat` waits for us to
-// read, and we wait for `cat` to read: a deadlock.
+// Catches: run-stdin-written-before-reading (writing all of stdin before
+// reading stdout: with more than a pipe holds, 64 KiB, going both ways,
+// `cat` waits for us to read, and we wait for `cat` to read: a deadlock).
 #[test]
 fn a_megabyte_in_and_out_does_not_deadlock() {
     let data: Vec<u8> = (0..1024 * 1024).map(|i| b'a' + (i % 26) as u8).collect();
@@ -161,8 +166,9 @@ fn a_megabyte_in_and_out_does_not_deadlock() {
     assert!(output.stdout == expected, "the data came back changed");
 }
 
-// Wrong solution caught: reading stdout to its end before stderr; a child
-// that fills the stderr pipe first then waits for us forever.
+// Catches: run-stdout-before-stderr (reading stdout to its end before
+// stderr: a child that fills the stderr pipe first then waits for us
+// forever).
 #[test]
 fn lots_of_output_on_both_streams_does_not_deadlock() {
     let output = within(DEFAULT_LIMIT, "run(childproc spew)", || {
@@ -173,17 +179,61 @@ fn lots_of_output_on_both_streams_does_not_deadlock() {
     assert_eq!(output.stderr.len(), 300_000);
 }
 
+// Catches: run-stdin-inherited (no stdin data, and the child inherits the
+// caller's stdin instead of getting `/dev/null`: a deploy script run from a
+// terminal would wait for the user's keys, one run from a pipe would eat
+// its input). The scenario runs again in a re-run of the test binary whose
+// stdin holds a line, so that the mistake shows however the tests were
+// started.
 #[test]
 fn without_stdin_data_the_child_reads_an_empty_stdin() {
-    let output = within(DEFAULT_LIMIT, "run(cat) without stdin", || {
-        run("cat", &[], &RunOptions::default())
-    })
-    .unwrap();
-    assert_eq!(output.stdout, "");
+    in_a_rerun_with_a_pipe_as_stdin(
+        "run::without_stdin_data_the_child_reads_an_empty_stdin",
+        || {
+            let output = within(DEFAULT_LIMIT, "run(cat) without stdin", || {
+                run("cat", &[], &RunOptions::default())
+            })
+            .unwrap();
+            assert_eq!(
+                output.stdout, "",
+                "`cat` read {TEST_STDIN:?}: the stdin of the process that called run"
+            );
+        },
+    );
 }
 
-// Wrong solution caught: `String::from_utf8(..).unwrap()`, which panics on
-// the first byte that is not UTF-8.
+// Catches: run-epipe-is-an-error (the failed write of stdin data that the
+// child never read, EPIPE, turned into an error of `run`: whether a program
+// reads its input is its own business; its exit status says how it went).
+// A megabyte cannot fit in the pipe, so the write always fails.
+#[test]
+fn a_child_that_exits_without_reading_its_stdin_is_not_an_error() {
+    let options = RunOptions {
+        stdin: Some(vec![b'x'; 1024 * 1024]),
+        ..RunOptions::default()
+    };
+    let unread = options.clone();
+    let output = within(DEFAULT_LIMIT, "run(true) with 1 MiB of stdin", move || {
+        run("true", &[], &unread)
+    });
+    assert_eq!(output, Ok(processes::run::Output::default()));
+    let error = within(
+        DEFAULT_LIMIT,
+        "run(sh -c exit 3) with 1 MiB of stdin",
+        move || run("sh", &["-c", "exit 3"], &options),
+    );
+    assert_eq!(
+        error,
+        Err(RunError::Failed {
+            program: "sh".to_string(),
+            code: 3,
+            stderr: String::new(),
+        })
+    );
+}
+
+// Catches: run-utf8-unwrap (`String::from_utf8(..).unwrap()`, which panics
+// on the first byte that is not UTF-8).
 #[test]
 fn bytes_that_are_not_utf8_become_replacement_characters() {
     let output = run_default("printf", &[r"ok \377\n"]).unwrap();

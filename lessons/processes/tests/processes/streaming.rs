@@ -7,7 +7,7 @@ use processes::run::{Cmd, RunError};
 use processes::streaming::{Line, StepError, run_steps, stream};
 use testkit::{DEFAULT_LIMIT, within};
 
-use crate::childproc;
+use crate::{TEST_STDIN, childproc, in_a_rerun_with_a_pipe_as_stdin};
 
 /// Every line `stream` hands over for `cmd` (empty stdin), and the result.
 fn lines_of(cmd: Cmd) -> (Vec<Line>, Result<(), RunError>) {
@@ -28,10 +28,11 @@ fn stdout_lines(lines: &[Line]) -> Vec<&str> {
         .collect()
 }
 
-// Wrong solution caught: collecting the output and handing the lines over
-// once the child has exited. The child here (`childproc echo`) answers each
-// line of its stdin, and it only gets its next line from `on_line`: so it
-// exits only if each line reached us while it was still running.
+// Catches: streaming-lines-after-exit (collecting the output and handing the
+// lines over once the child has exited). The child here (`childproc echo`)
+// answers each line of its stdin, and it only gets its next line from
+// `on_line`: so it exits only if each line reached us while it was still
+// running.
 #[test]
 fn each_line_arrives_while_the_child_is_still_running() {
     let seen = within(
@@ -64,6 +65,85 @@ fn each_line_arrives_while_the_child_is_still_running() {
     assert_eq!(stdout_lines(&seen), ["plan 1", "plan 2", "apply"]);
 }
 
+// Catches: streaming-stderr-held-back (stderr read on a thread, so nothing
+// blocks, but its lines handed over only once stdout has closed: a
+// `terraform apply` whose warnings come at the end). The child
+// (`childproc route`) writes each line it reads to stderr when it starts
+// with `err `, and the next line only comes from `on_line`: the
+// conversation ends only if each stderr line arrived while stdout was still
+// open.
+#[test]
+fn stderr_lines_arrive_while_stdout_is_still_open() {
+    let seen = within(
+        DEFAULT_LIMIT,
+        "a conversation with `childproc route` over stdout and stderr",
+        || {
+            let (reader, writer) = std::io::pipe().unwrap();
+            let mut writer = Some(writer);
+            writer
+                .as_mut()
+                .unwrap()
+                .write_all(b"err warning 1\n")
+                .unwrap();
+            let mut seen = Vec::new();
+            let result = stream(
+                &Cmd::new(childproc(), &["route"]),
+                Stdio::from(reader),
+                |line| {
+                    let next: Option<&[u8]> = match &line {
+                        Line::Stderr(text) if text == "warning 1" => Some(b"planned\n"),
+                        Line::Stdout(text) if text == "planned" => Some(b"err warning 2\n"),
+                        _ => None,
+                    };
+                    match next {
+                        Some(next) => writer.as_mut().unwrap().write_all(next).unwrap(),
+                        // Closing our end ends the child's input: it exits.
+                        None => drop(writer.take()),
+                    }
+                    seen.push(line);
+                },
+            );
+            result.unwrap();
+            seen
+        },
+    );
+    assert_eq!(
+        seen,
+        [
+            Line::Stderr("warning 1".to_string()),
+            Line::Stdout("planned".to_string()),
+            Line::Stderr("warning 2".to_string()),
+        ]
+    );
+}
+
+// Catches: steps-stdin-inherited (`run_steps` gives its steps the caller's
+// stdin instead of an empty one: a `terraform apply` would wait for a "yes"
+// from the terminal). The scenario runs again in a re-run of the test
+// binary whose stdin holds a line, so that the mistake shows however the
+// tests were started.
+#[test]
+fn steps_read_an_empty_stdin() {
+    in_a_rerun_with_a_pipe_as_stdin("streaming::steps_read_an_empty_stdin", || {
+        let seen = within(DEFAULT_LIMIT, "run_steps(cat)", || {
+            let mut seen = Vec::new();
+            run_steps(&[Cmd::new("cat", &[])], |step, line| {
+                seen.push((step, line))
+            })
+            .unwrap();
+            seen
+        });
+        assert_eq!(
+            seen,
+            [],
+            "`cat` read {TEST_STDIN:?}: the stdin of the process that called run_steps"
+        );
+    });
+}
+
+// Catches: streaming-keeps-a-sender (a `Sender` kept on the receiving side:
+// `for line in rx` never ends, and `within` fails the test; every other
+// test of `stream` too).
 #[test]
 fn stdout_and_stderr_are_told_apart() {
     let (lines, result) = lines_of(Cmd::new("sh", &["-c", "echo to-out; echo to-err >&2"]));
@@ -87,8 +167,27 @@ fn the_lines_of_one_stream_keep_their_order() {
     assert_eq!(stdout_lines(&lines), expected);
 }
 
-// Wrong solution caught: `split('\n')` on chunks, which loses an empty line
-// or invents one after the final newline.
+// Catches: streaming-stderr-after-stdout (stdout read to its end on this
+// thread before stderr is read at all: the child fills the stderr pipe and
+// stops, so stdout never ends).
+#[test]
+fn lots_of_output_on_both_streams_does_not_deadlock() {
+    let (lines, result) = lines_of(Cmd::new(childproc(), &["spew", "300000"]));
+    result.unwrap();
+    let stdout = lines
+        .iter()
+        .filter(|l| matches!(l, Line::Stdout(_)))
+        .count();
+    let stderr = lines
+        .iter()
+        .filter(|l| matches!(l, Line::Stderr(_)))
+        .count();
+    // 300 000 bytes in 64-byte lines: 4 687 whole ones and a last piece.
+    assert_eq!((stdout, stderr), (4688, 4688));
+}
+
+// Catches: streaming-split-on-chunks (`split('\n')` on chunks as they are
+// read, which loses an empty line or invents one after the final newline).
 #[test]
 fn empty_lines_count_and_a_last_line_needs_no_newline() {
     let (lines, result) = lines_of(Cmd::new("printf", &["init\n\ndone"]));
@@ -96,8 +195,9 @@ fn empty_lines_count_and_a_last_line_needs_no_newline() {
     assert_eq!(stdout_lines(&lines), ["init", "", "done"]);
 }
 
-// Wrong solution caught: `BufRead::lines()`, whose first invalid byte
-// ends the loop (or the `unwrap` panics) and loses the rest.
+// Catches: streaming-lines-stop-at-bad-utf8 (`BufRead::lines()`, whose
+// first invalid byte ends the loop, or the `unwrap` panics, and loses the
+// rest).
 #[test]
 fn a_line_that_is_not_utf8_does_not_end_the_stream() {
     let (lines, result) = lines_of(Cmd::new("printf", &[r"bad \377 byte\nnext\n"]));
@@ -105,8 +205,8 @@ fn a_line_that_is_not_utf8_does_not_end_the_stream() {
     assert_eq!(stdout_lines(&lines), ["bad \u{FFFD} byte", "next"]);
 }
 
-// Wrong solution caught: streaming the lines and then ignoring the exit
-// status.
+// Catches: streaming-ignores-the-status (streaming the lines and then
+// ignoring the exit status).
 #[test]
 fn the_exit_status_is_checked_after_the_lines() {
     let (lines, result) = lines_of(Cmd::new(
@@ -167,8 +267,8 @@ fn steps_run_in_order_and_each_line_names_its_step() {
     );
 }
 
-// Wrong solution caught: a runner that goes on after a failed step (an
-// `apply` after a failed `plan`).
+// Catches: steps-go-on-after-a-failure (a runner that goes on after a failed
+// step: an `apply` after a failed `plan`).
 #[test]
 fn the_first_failing_step_stops_the_sequence() {
     let dir = tempfile::tempdir().unwrap();
