@@ -64,7 +64,12 @@ enum Command {
               value_parser = clap::value_parser!(u64).range(1..=1000))]
         repeat: u64,
     },
-    /// Check again on every save of a lesson file. Ctrl-C to stop.
+    /// Check again whenever the content of a lesson file changes. Ctrl-C to stop.
+    ///
+    /// It waits for file-system events and uses no CPU while idle. Where the
+    /// file system sends none (WSL's /mnt/c, network and container mounts) it
+    /// checks the files once a second instead: on its own on such a mount or
+    /// when events are unavailable, and always with --poll.
     Watch {
         /// `lesson` or `lesson/exercise` (default: every lesson).
         target: Option<String>,
@@ -72,6 +77,10 @@ enum Command {
         #[arg(long, value_name = "SECS", default_value_t = DEFAULT_TIMEOUT_SECS,
               value_parser = at_least_one_second)]
         timeout: u64,
+        /// Look at the files once a second instead of waiting for events (for
+        /// file systems that send none).
+        #[arg(long)]
+        poll: bool,
     },
     /// Show one more hint for an exercise at each call.
     Hint {
@@ -179,9 +188,13 @@ fn run(cli: Cli) -> Result<bool> {
             };
             cmd::check::check(&course, course.target(&target)?, &options)
         }
-        Command::Watch { target, timeout } => {
+        Command::Watch {
+            target,
+            timeout,
+            poll,
+        } => {
             let target = target.map(|t| course.target(&t)).transpose()?;
-            cmd::watch::watch(&course, target, secs(timeout)).map(|()| true)
+            cmd::watch::watch(&course, target, secs(timeout), poll).map(|()| true)
         }
         Command::Hint { target, again } => {
             cmd::hint::hint(&course, course.target(&target)?, again).map(|()| true)

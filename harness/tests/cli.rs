@@ -482,3 +482,94 @@ fn repeat_reports_a_test_that_failed_in_any_run() {
     assert!(out.contains("left: 8"), "{out}");
     assert_eq!(fs::read_to_string(&counter).unwrap(), "3", "three runs");
 }
+
+// Issue 11, case 4: learner code that starts processes outside the test's
+// process group (a group of their own, a new session with `setsid`, a double
+// fork through a shell that ignores signals), all holding the test's output
+// pipes: none of them outlives the check, and kata does not wait for them.
+#[test]
+#[cfg(target_os = "linux")]
+fn nothing_a_check_starts_outlives_it() {
+    let fx = Fixture::new();
+    let marker = format!("4000.{}", testkit::unique_marker());
+    let needle = format!("sleep {marker}");
+    fx.kata()
+        .args(["check", "wild/escape"])
+        .env("FIXTURE_SLEEP", &marker)
+        .assert()
+        .success()
+        .stdout(contains("wild/escape: 1/1 tests pass"));
+    assert!(
+        !testkit::process_running(&needle),
+        "a process started by the check outlived it"
+    );
+}
+
+// Issue 11, case 4 and issue 12: no file descriptor of kata's (here fd 9,
+// which its parent left open) reaches learner code, and the test binary's
+// stdin is an empty pipe (so a child that inherits it can be told from one
+// given /dev/null).
+#[test]
+#[cfg(target_os = "linux")]
+fn learner_code_inherits_no_fd_of_kata_and_an_empty_pipe_as_stdin() {
+    let fx = Fixture::new();
+    // `sh -c 'exec kata … 9</dev/null'`: kata starts with fd 9 open.
+    let mut cmd = assert_cmd::Command::new("sh");
+    cmd.arg("-c")
+        .arg(r#"exec "$0" "$@" 9</dev/null"#)
+        .arg(assert_cmd::cargo::cargo_bin!("kata"))
+        .arg("--root")
+        .arg(&fx.root)
+        .args(["check", "wild/fds"])
+        .env("NO_COLOR", "1")
+        .env("CARGO_TARGET_DIR", common::fixture_target())
+        .env_remove("KATA_STATE_DIR")
+        .timeout(Duration::from_secs(600));
+    cmd.assert()
+        .success()
+        .stdout(contains("wild/fds: 2/2 tests pass"));
+}
+
+// Issue 11, case 3: `watch` rests until a file's content changes: the
+// compiler reading the files, kata's own work, or a save of the same text
+// does not check again.
+#[test]
+fn watch_checks_only_when_a_file_really_changes() {
+    let fx = Fixture::new();
+    let mut watch = fx.spawn_kata(&["watch", "alpha/pass", "--timeout", "20"]);
+    watch.expect_line("alpha/pass: 1/1 tests pass", Duration::from_secs(240));
+    watch.expect_no_line("tests pass", Duration::from_secs(5));
+    // The same text saved again: the file's time changes, its content not.
+    let file = fx.root.join("lessons/alpha/src/pass.rs");
+    let original = fs::read_to_string(&file).unwrap();
+    fs::write(&file, &original).unwrap();
+    watch.expect_no_line("tests pass", Duration::from_secs(3));
+    fs::write(&file, original.replace("a + b", "a - b")).unwrap();
+    watch.expect_line("alpha/pass: 0/1 tests pass", Duration::from_secs(240));
+    watch.expect_no_line("tests pass", Duration::from_secs(3));
+    let status = watch.interrupt(Duration::from_secs(30));
+    assert_eq!(status.code(), Some(130));
+}
+
+// Issue 11, case 3: where the file system sends no events, `--poll` looks
+// at the files instead; --help says so.
+#[test]
+fn watch_polls_when_asked() {
+    let fx = Fixture::new();
+    let mut watch = fx.spawn_kata(&["watch", "alpha/pass", "--poll", "--timeout", "20"]);
+    watch.expect_line("alpha/pass: 1/1 tests pass", Duration::from_secs(240));
+    watch.expect_line("for changes every 1 s", Duration::from_secs(10));
+    let file = fx.root.join("lessons/alpha/src/pass.rs");
+    let original = fs::read_to_string(&file).unwrap();
+    fs::write(&file, original.replace("a + b", "a - b")).unwrap();
+    watch.expect_line("alpha/pass: 0/1 tests pass", Duration::from_secs(240));
+    watch.expect_no_line("tests pass", Duration::from_secs(3));
+    let status = watch.interrupt(Duration::from_secs(30));
+    assert_eq!(status.code(), Some(130));
+    fx.kata()
+        .args(["watch", "--help"])
+        .assert()
+        .success()
+        .stdout(contains("--poll"))
+        .stdout(contains("network and container mounts"));
+}
