@@ -2,11 +2,11 @@
 //! YAML traps.
 //!
 //! serde separates the data model from the format: the inventory types of
-//! exercise 2 read and write YAML as they do JSON, through `serde_yaml`
-//! (`from_str`, `to_string`; this course uses its maintained fork,
-//! `yaml_serde`, under the familiar name). Converting JSON to YAML is then
-//! "parse into the types, write the other format": anything that is not a
-//! valid inventory is refused instead of converted half-way.
+//! exercise 2 read YAML as they do JSON, through `serde_yaml` (`from_str`;
+//! this course uses its maintained fork, `yaml_serde`, under the familiar
+//! name). Converting JSON to YAML is then "parse into the types, write the
+//! other format": anything that is not a valid inventory is refused
+//! instead of converted half-way.
 //!
 //! - A `serde_yaml::Error` has `location()` (an `Option`) with `line()`
 //!   and `column()`: keep them in [`FormatError::Parse`] (0 and 0 without
@@ -35,6 +35,25 @@
 //! - `timeout: 1e3` into an `f64`: 1000.0.
 //! - `zip: "010"`: quoted, so text in every YAML version.
 //!
+//! **Writing: quote for the strictest reader.** The YAML you write may be
+//! read by PyYAML or Ansible (YAML 1.1). `serde_yaml::to_string` quotes
+//! only what YAML 1.2 would misread: it writes a server named `no` as
+//! `name: no`, which PyYAML reads as `False`; `on` and `Off` become
+//! booleans too, `2026-11-25` a date, `12:30` the number 750 (base 60), and
+//! an IPv6 address such as `1:2:3:4:5:6:7:8` a number as well. So
+//! `to_yaml` writes the YAML itself: `serde_yaml::to_value(inventory)`
+//! gives a `serde_yaml::Value` tree (mappings keep the fields' order), and
+//! a short recursive function writes it in block style (`key: value`,
+//! `- item`, two more spaces for each level, `[]` for an empty list). A
+//! text is written plain only when no reader can take it for anything
+//! else: it starts with a letter, holds only letters, digits, `-`, `_` and
+//! `.`, and is not one of YAML 1.1's `y`, `n`, `yes`, `no`, `true`,
+//! `false`, `on`, `off`, `null` in any case. Quote anything else with
+//! double quotes: `serde_json::to_string(text)` does it, and JSON's
+//! escapes are YAML's. The tests read your output back, check that no
+//! trap is left plain, and load it with PyYAML's `yaml.safe_load` when
+//! python3 has it.
+//!
 //! Run the tests with `cargo kata check files/yaml`.
 
 use crate::json::{FormatError, Inventory};
@@ -44,7 +63,10 @@ pub fn parse_yaml(text: &str) -> Result<Inventory, FormatError> {
     todo!("parse an inventory from the YAML text {text:?} with serde_yaml")
 }
 
-/// The inventory as YAML.
+/// The inventory as YAML that every reader takes the same way, YAML 1.2
+/// (this crate) and YAML 1.1 (PyYAML, Ansible) alike: a text that either
+/// would read as something else (`no`, `on`, `~`, `2026-11-25`, `12:30`,
+/// `0777`, an address) is quoted.
 pub fn to_yaml(inventory: &Inventory) -> String {
     todo!("write {inventory:?} as YAML")
 }

@@ -1,7 +1,10 @@
 //! Exercise 3: the inventory in YAML, several documents, and the YAML
 //! traps.
 
-use files::json::{FormatError, parse_json, to_json};
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+use files::json::{FormatError, Inventory, Protocol, Server, Service, parse_json, to_json};
 use files::yaml::{
     DeployConfig, json_to_yaml, parse_deploy_config, parse_documents, parse_yaml, to_yaml,
     yaml_to_json,
@@ -69,6 +72,170 @@ fn a_bad_document_says_where() {
         }
         other => panic!("expected FormatError::Parse, got {other:?}"),
     }
+}
+
+/// Texts that a YAML 1.1 reader (PyYAML's `safe_load`, Ansible) takes as
+/// something else when they are written plain: booleans, null, integers in
+/// every base, numbers in base 60 (`12:30` is 750), floats, dates and
+/// timestamps, the merge key and the value key. The empty text is null.
+const YAML_1_1_TRAPS: [&str; 34] = [
+    "no",
+    "No",
+    "NO",
+    "on",
+    "Off",
+    "yes",
+    "y",
+    "N",
+    "TRUE",
+    "false",
+    "null",
+    "Null",
+    "~",
+    "",
+    "2026-11-25",
+    "2001-12-14t21:59:43.10-05:00",
+    "2026-11-25 10:00:00",
+    "12:30",
+    "190:20:30",
+    "0777",
+    "0x1F",
+    "0b101",
+    "1_000",
+    "+12",
+    "-7",
+    "1.5",
+    "6.8523015e+5",
+    ".inf",
+    "-.Inf",
+    ".NaN",
+    "20:30.15",
+    "1e3",
+    "<<",
+    "=",
+];
+
+/// An inventory whose every name is a trap, with an IPv6 address that a
+/// YAML 1.1 reader takes for a number in base 60.
+fn trap_inventory() -> Inventory {
+    Inventory {
+        servers: YAML_1_1_TRAPS
+            .iter()
+            .map(|&name| Server {
+                name: name.to_string(),
+                addresses: vec!["1:2:3:4:5:6:7:8".parse().unwrap()],
+                services: vec![Service {
+                    name: name.to_string(),
+                    port: 80,
+                    protocol: Protocol::Udp,
+                }],
+            })
+            .collect(),
+    }
+}
+
+/// The scalars a YAML text writes plain (unquoted): what follows `key: ` or
+/// `- ` on a line, and the items of a flow collection (`[a, b]`,
+/// `{name: a}`). A quoted scalar starts with `'` or `"` and is left out.
+fn plain_scalars(yaml: &str) -> Vec<String> {
+    let mut plain = Vec::new();
+    for line in yaml.lines() {
+        let mut rest = line.trim();
+        while let Some(item) = rest.strip_prefix("- ") {
+            rest = item.trim_start();
+        }
+        let value = match rest.split_once(": ") {
+            Some((_key, value)) => value.trim(),
+            None if rest.ends_with(':') || rest == "-" => continue,
+            None => rest,
+        };
+        let pieces: Vec<&str> = if value.starts_with(['[', '{']) {
+            value
+                .split([',', '[', ']', '{', '}'])
+                .map(|piece| piece.rsplit_once(": ").map_or(piece, |(_, v)| v))
+                .collect()
+        } else {
+            vec![value]
+        };
+        for piece in pieces.into_iter().map(str::trim) {
+            if !piece.is_empty() && !piece.starts_with(['\'', '"']) {
+                plain.push(piece.to_string());
+            }
+        }
+    }
+    plain
+}
+
+// Catches: yaml-yaml-1-2-quoting-only, yaml-quotes-only-yes-and-no. What
+// `to_yaml` writes reads back the same here (YAML 1.2), and no text that a
+// YAML 1.1 reader takes as something else is written plain: the rule holds
+// wherever the tests run, with or without Python.
+#[test]
+fn to_yaml_quotes_what_a_yaml_1_1_reader_would_take_as_something_else() {
+    let inventory = trap_inventory();
+    let text = to_yaml(&inventory);
+    assert_eq!(
+        parse_yaml(&text).unwrap(),
+        inventory,
+        "reads back the same:\n{text}"
+    );
+    let plain = plain_scalars(&text);
+    for trap in YAML_1_1_TRAPS.iter().chain(&["1:2:3:4:5:6:7:8"]) {
+        assert!(
+            !plain.iter().any(|p| p == trap),
+            "{trap:?} is written plain, and YAML 1.1 reads it as something else:\n{text}"
+        );
+    }
+}
+
+// Catches: yaml-yaml-1-2-quoting-only, yaml-quotes-only-yes-and-no.
+// PyYAML, the YAML 1.1 reader the course used, reads what `to_yaml` writes
+// as the same inventory: `no` is not `False`, `12:30` is not 750,
+// `2026-11-25` is not a date. Skipped, with a message, without python3 and
+// PyYAML (`pip install pyyaml`).
+#[test]
+fn pyyaml_reads_what_to_yaml_writes_as_it_was_meant() {
+    let inventory = trap_inventory();
+    let text = to_yaml(&inventory);
+    let script = "import json, sys\n\
+try:\n    import yaml\n\
+except ImportError:\n    sys.exit(77)\n\
+print(json.dumps(yaml.safe_load(sys.stdin.read())))\n";
+    let child = Command::new("python3")
+        .args(["-c", script])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn();
+    let mut child = match child {
+        Ok(child) => child,
+        Err(e) => {
+            eprintln!("skipped: no python3 to read the YAML with PyYAML ({e})");
+            return;
+        }
+    };
+    let mut stdin = child.stdin.take().unwrap();
+    let yaml = text.clone();
+    let run = testkit::within(testkit::DEFAULT_LIMIT, "python3 with PyYAML", move || {
+        stdin.write_all(yaml.as_bytes()).unwrap();
+        drop(stdin);
+        child.wait_with_output().unwrap()
+    });
+    if run.status.code() == Some(77) {
+        eprintln!("skipped: PyYAML is not installed (pip install pyyaml)");
+        return;
+    }
+    assert!(
+        run.status.success(),
+        "PyYAML could not load what to_yaml wrote: {}\n{text}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let read = String::from_utf8_lossy(&run.stdout);
+    assert_eq!(
+        parse_json(&read),
+        Ok(inventory),
+        "PyYAML read it as\n{read}\nfrom\n{text}"
+    );
 }
 
 const TRAPS: &str = "\
