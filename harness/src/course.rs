@@ -37,13 +37,15 @@ pub struct Exercise {
     pub title: String,
 }
 
-/// What `kata seal` records of a lesson as shipped: the digest of every test
-/// file (to notice edited tests) and the git blob id of every stub (to tell
-/// "not started" and to restore the stub on `kata reset`).
+/// What `kata seal` records of a lesson as shipped: the digest of every file
+/// that decides what is tested (to notice a learner's change to them) and the
+/// git blob id of every stub (to tell "not started" and to restore the stub
+/// on `kata reset`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Seal {
-    /// Path relative to the lesson folder -> sha256 (hex).
+    /// Path relative to the lesson folder -> sha256 (hex), for `Cargo.toml`,
+    /// `src/lib.rs` and every file under `tests/`.
     pub tests: BTreeMap<String, String>,
     /// Exercise id -> git blob id (hex sha1) of the stub.
     pub stubs: BTreeMap<String, String>,

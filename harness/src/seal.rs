@@ -1,7 +1,8 @@
 //! Seals: what a lesson looked like as shipped. `kata seal` writes
 //! `lessons/<id>/seal.toml`; `kata verify` checks it is current; `kata check`
-//! uses it to notice tests a learner edited, `kata list` to tell "not
-//! started", and `kata reset` to find the stub in git.
+//! uses it to notice a learner's change to any file that decides what is
+//! tested (`Cargo.toml`, `src/lib.rs`, `tests/**`: all under `[tests]`),
+//! `kata list` to tell "not started", and `kata reset` to find the stub in git.
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -30,11 +31,22 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// The files of a lesson, besides `tests/**`, that decide what is tested:
+/// the manifest (features such as `default = ["solution"]`, dependencies)
+/// and the crate root (which files the modules come from).
+pub const DECIDING_FILES: &[&str] = &["Cargo.toml", "src/lib.rs"];
+
 /// The seal of `lesson` as its files are now.
 pub fn compute(course: &Course, lesson: &Lesson) -> Result<Seal> {
     let dir = course.lesson_dir(lesson);
     let mut tests = BTreeMap::new();
-    for path in files_below(&dir.join("tests"))? {
+    let mut deciding: Vec<PathBuf> = DECIDING_FILES
+        .iter()
+        .map(|f| dir.join(f))
+        .filter(|p| p.is_file())
+        .collect();
+    deciding.extend(files_below(&dir.join("tests"))?);
+    for path in deciding {
         let bytes = fs::read(&path).map_err(|e| Error::io(&path, e))?;
         let relative = path
             .strip_prefix(&dir)
@@ -64,8 +76,9 @@ pub fn write(course: &Course, lesson: &Lesson, seal: &Seal) -> Result<PathBuf> {
     Ok(path)
 }
 
-/// Test files (relative to the lesson folder) whose contents differ from the
-/// seal, including added and removed ones. Empty when nothing changed.
+/// Files that decide what is tested (relative to the lesson folder) whose
+/// contents differ from the seal, including added and removed ones. Empty
+/// when nothing changed.
 pub fn changed_tests(course: &Course, lesson: &Lesson) -> Result<Vec<String>> {
     let Some(sealed) = &lesson.seal else {
         return Ok(Vec::new());
@@ -86,8 +99,9 @@ pub fn changed_tests(course: &Course, lesson: &Lesson) -> Result<Vec<String>> {
     Ok(changed)
 }
 
-/// Whether the edited test files touch `exercise`: its own module, or any
-/// file shared by all exercises (the binary's root, helpers).
+/// Whether the edited files touch `exercise`: its own test module, or any
+/// file shared by all exercises (the manifest, the crate root, the test
+/// binary's root, helpers).
 pub fn touches_exercise(lesson: &Lesson, exercise_id: &str, changed: &[String]) -> bool {
     let own = format!("tests/{}/{exercise_id}.rs", lesson.id);
     changed.iter().any(|path| {

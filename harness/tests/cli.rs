@@ -573,3 +573,43 @@ fn watch_polls_when_asked() {
         .stdout(contains("--poll"))
         .stdout(contains("network and container mounts"));
 }
+
+// Issue 11, case 5: the seal covers every file that decides what is tested.
+// `default = ["solution"]` in the lesson's Cargo.toml makes the stub pass,
+// but that is not done, neither then nor after Cargo.toml is restored.
+#[test]
+fn a_changed_manifest_never_makes_an_exercise_done() {
+    let fx = Fixture::new();
+    let manifest = fx.root.join("lessons/alpha/Cargo.toml");
+    let original = fs::read_to_string(&manifest).unwrap();
+    fs::write(
+        &manifest,
+        original.replace("[features]\n", "[features]\ndefault = [\"solution\"]\n"),
+    )
+    .unwrap();
+    fx.kata()
+        .args(["check", "alpha/fail"])
+        .assert()
+        .success()
+        .stdout(contains("alpha/fail: 2/2 tests pass"))
+        .stdout(contains("differ from the course's (Cargo.toml)"));
+    let state = |fx: &Fixture| {
+        let json = stdout_of(fx.kata().args(["list", "--json"]), 0);
+        let listing: serde_json::Value = serde_json::from_str(&json).unwrap();
+        listing["lessons"][0]["exercises"][1]["state"].clone()
+    };
+    assert_ne!(state(&fx), "done");
+    fs::write(&manifest, &original).unwrap();
+    assert_ne!(state(&fx), "done", "done once Cargo.toml was restored");
+    // The crate root decides too.
+    let lib = fx.root.join("lessons/alpha/src/lib.rs");
+    let text = fs::read_to_string(&lib).unwrap();
+    fs::write(&lib, text.replace("feature = \"solution\"", "all()")).unwrap();
+    fx.kata()
+        .args(["check", "alpha/fail"])
+        .assert()
+        .success()
+        .stdout(contains("differ from the course's (src/lib.rs)"));
+    fs::write(&lib, &text).unwrap();
+    assert_ne!(state(&fx), "done", "done once lib.rs was restored");
+}
