@@ -10,7 +10,7 @@
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};
-use std::os::unix::fs::PermissionsExt;
+use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
 /// The temporary file's name for `target`: hidden, in the same folder,
@@ -45,10 +45,17 @@ pub fn write_atomic_with(
         Err(e) => return Err(e),
     };
     // A fresh name: `create_new` fails rather than reuse an existing file.
+    // Private from the start (`0o600`), so that nobody can open it before
+    // it gets its mode and keep reading what is written later.
     let mut attempt = 0;
     let (temp, mut file) = loop {
         let temp = temp_path(path, attempt)?;
-        match OpenOptions::new().write(true).create_new(true).open(&temp) {
+        let opened = OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(&temp);
+        match opened {
             Ok(file) => break (temp, file),
             Err(e) if e.kind() == io::ErrorKind::AlreadyExists && attempt < 100 => attempt += 1,
             Err(e) => return Err(e),

@@ -8,13 +8,16 @@
 //! 1. Create a **temporary file in the same folder** as the target, with a
 //!    name no one else uses (hidden, with the process id and a counter,
 //!    opened with `OpenOptions::new().write(true).create_new(true)`, which
-//!    fails rather than reuse a file). Same folder, because `rename` is
+//!    fails rather than reuse a file: two writers of the same file at once,
+//!    even in one process, each get their own; and with
+//!    `OpenOptionsExt::mode(0o600)`, so that nobody else can open it before
+//!    its mode is set). Same folder, because `rename` is
 //!    atomic only within one file system: from `/tmp` to `/etc` it fails
 //!    with `EXDEV` or, done as copy-and-delete by some tools, is no longer
 //!    atomic.
 //! 2. Give it the target's permissions (`set_permissions`) *before*
 //!    writing: a secret at `0o600` must never be readable, even briefly.
-//!    No target yet: `0o644`.
+//!    No target yet: `0o644` (set it: the umask may have taken bits away).
 //! 3. Write, `flush`, and `sync_all`: the bytes are on the disk before any
 //!    name points at them.
 //! 4. `fs::rename(temp, path)`: readers see the old file or the new one,

@@ -12,12 +12,16 @@ use testkit::{DEFAULT_LIMIT, within};
 
 use crate::{names_in, write_file};
 
+// Catches: atomic-new-file-private: a new file gets `0o644` (whatever the
+// umask), not the `0o600` of a temporary file.
 #[test]
 fn it_creates_and_replaces_a_file() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("config.json");
     write_atomic(&path, b"{\"v\": 1}\n").unwrap();
     assert_eq!(fs::read(&path).unwrap(), b"{\"v\": 1}\n");
+    let mode = fs::metadata(&path).unwrap().permissions().mode() & 0o7777;
+    assert_eq!(mode, 0o644, "a new file gets 0o644, got {mode:o}");
     write_atomic(&path, b"{\"v\": 2}\n").unwrap();
     assert_eq!(fs::read(&path).unwrap(), b"{\"v\": 2}\n");
     assert_eq!(
@@ -27,8 +31,9 @@ fn it_creates_and_replaces_a_file() {
     );
 }
 
-// Wrong solutions caught: writing in place (a failure leaves half a file),
-// and a failure that leaves its temporary file behind.
+// Catches: atomic-writes-in-place, atomic-leaves-temp-file: writing in
+// place (a failure leaves half a file), and a failure that leaves its
+// temporary file behind.
 #[test]
 fn a_writer_that_fails_after_k_bytes_changes_nothing() {
     let dir = tempfile::tempdir().unwrap();
@@ -50,10 +55,10 @@ fn a_writer_that_fails_after_k_bytes_changes_nothing() {
     );
 }
 
-// Wrong solution caught: a temporary file in `/tmp` (or anywhere else than
-// the target's folder): `rename` across file systems is not atomic, or
-// fails with EXDEV. While the writer runs, its file must be beside the
-// target.
+// Catches: atomic-temp-in-tmp: a temporary file in `/tmp` (or anywhere
+// else than the target's folder): `rename` across file systems is not
+// atomic, or fails with EXDEV. While the writer runs, its file must be
+// beside the target.
 #[test]
 fn the_temporary_file_is_in_the_same_folder() {
     let dir = tempfile::tempdir().unwrap();
@@ -70,8 +75,8 @@ fn the_temporary_file_is_in_the_same_folder() {
     assert_eq!(fs::read_to_string(&path).unwrap(), "new");
 }
 
-// Wrong solution caught: a replacement created with the default mode, so
-// that a secret written as 0o600 becomes readable by everyone.
+// Catches: atomic-default-mode: a replacement created with the default
+// mode, so that a secret written as 0o600 becomes readable by everyone.
 #[test]
 fn the_file_keeps_its_permissions() {
     let dir = tempfile::tempdir().unwrap();
@@ -82,10 +87,88 @@ fn the_file_keeps_its_permissions() {
     assert_eq!(mode, 0o600);
 }
 
-// Wrong solution caught: truncating and rewriting the file in place. A
-// reader running at the same time then sees an empty file or a mix of old
-// and new. Here the reader checks every read it makes while the writer
-// replaces a 64 KiB file 200 times.
+// Catches: atomic-writes-in-place, atomic-truncate-then-restore: while
+// `write` runs, the target still holds all of its old content: whoever
+// reads it then (here, `write` itself) sees no empty or half-new file.
+// Deterministic, unlike the reader race below.
+#[test]
+fn the_target_holds_its_old_content_until_the_rename() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_file(dir.path(), "hosts", "10.0.0.5 web-1\n");
+    let target = path.clone();
+    write_atomic_with(&path, |file| {
+        file.write_all(b"10.0.0.7 web-2\n")?;
+        assert_eq!(
+            fs::read_to_string(&target).unwrap(),
+            "10.0.0.5 web-1\n",
+            "the target changed before the rename"
+        );
+        Ok(())
+    })
+    .unwrap();
+    assert_eq!(fs::read_to_string(&path).unwrap(), "10.0.0.7 web-2\n");
+}
+
+// Catches: atomic-mode-after-rename, atomic-mode-after-writing: the
+// temporary file has the target's mode before the first byte of the secret
+// is written into it; a mode set after the write, or after the rename,
+// leaves the secret readable by everyone for a while.
+#[test]
+fn the_new_content_is_never_readable_by_others() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_file(dir.path(), "token", "old-secret");
+    fs::set_permissions(&path, fs::Permissions::from_mode(0o600)).unwrap();
+    write_atomic_with(&path, |file| {
+        let mode = file.metadata()?.permissions().mode() & 0o7777;
+        assert_eq!(
+            mode, 0o600,
+            "the secret is about to be written into a {mode:o} file"
+        );
+        file.write_all(b"new-secret")
+    })
+    .unwrap();
+    assert_eq!(fs::read_to_string(&path).unwrap(), "new-secret");
+}
+
+// Catches: atomic-fixed-temp-name: two writers of one file at once, each
+// with its own temporary file. Made deterministic by nesting: while the
+// first writer is half-way through, a second one replaces the file. With
+// one fixed temporary name opened with create and truncate, the second
+// writer empties the first one's file and renames it away, the first
+// writer's rest lands in the target, and its rename fails. Both must
+// succeed, the last rename wins whole, and no temporary file is left.
+#[test]
+fn two_writers_at_once_do_not_share_a_temporary_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_file(dir.path(), "state.json", "old");
+    let first = vec![b'A'; 4096];
+    let second = vec![b'B'; 4096];
+    let inner = path.clone();
+    let second_for_inner = second.clone();
+    write_atomic_with(&path, |file| {
+        file.write_all(&first[..2048])?;
+        write_atomic(&inner, &second_for_inner).expect("the second writer succeeds");
+        assert_eq!(fs::read(&inner).unwrap(), second_for_inner);
+        file.write_all(&first[2048..])
+    })
+    .expect("the first writer succeeds");
+    assert_eq!(
+        fs::read(&path).unwrap(),
+        first,
+        "the last rename wins, whole"
+    );
+    assert_eq!(
+        names_in(dir.path()),
+        ["state.json"],
+        "no temporary file left"
+    );
+}
+
+// Catches: atomic-writes-in-place (by luck: the deterministic catch is
+// `the_target_holds_its_old_content_until_the_rename`): truncating and
+// rewriting the file in place. A reader running at the same time then sees
+// an empty file or a mix of old and new. Here the reader checks every read
+// it makes while the writer replaces a 64 KiB file 200 times.
 #[test]
 fn a_reader_sees_the_whole_old_or_the_whole_new_content() {
     let dir = tempfile::tempdir().unwrap();

@@ -24,6 +24,8 @@ fn sample_tree(root: &Path) -> PathBuf {
     src
 }
 
+// Catches: backup-parse-accepts-a-sign: a number read with `parse` alone,
+// which takes `+1`.
 #[test]
 fn names_carry_the_date_and_a_number() {
     assert_eq!(
@@ -83,8 +85,8 @@ fn a_backup_restores_to_the_same_tree() {
     );
 }
 
-// Wrong solution caught: a second backup on the same day that overwrites
-// the first.
+// Catches: backup-overwrites-same-day: a second backup on the same day
+// that overwrites the first.
 #[test]
 fn a_backup_never_overwrites_another() {
     let dir = tempfile::tempdir().unwrap();
@@ -258,8 +260,9 @@ fn assert_refused(entries: &[Entry<'_>], bad_entry: &str, root: &Path) {
     );
 }
 
-// Wrong solution caught: a restore that trusts entry paths: `../x` is
-// written next to the destination ("tar slip").
+// Catches: backup-restore-trusts-paths: a restore that trusts entry
+// paths: `../x` is written next to the destination ("tar slip"), or
+// skipped without a word by the `tar` crate.
 #[test]
 fn restore_refuses_a_path_with_dotdot() {
     let dir = tempfile::tempdir().unwrap();
@@ -275,6 +278,7 @@ fn restore_refuses_a_path_with_dotdot() {
     );
 }
 
+// Catches: backup-restore-trusts-paths.
 #[test]
 fn restore_refuses_an_absolute_path() {
     let dir = tempfile::tempdir().unwrap();
@@ -284,9 +288,9 @@ fn restore_refuses_an_absolute_path() {
     assert_refused(&[Entry::File(&absolute, b"x")], &absolute, &root);
 }
 
-// Wrong solution caught: checking entry paths but not link targets: a
-// symlink to `..` makes the next entry's path, harmless on its face, land
-// outside.
+// Catches: backup-restore-ignores-link-targets: checking entry paths but
+// not link targets: a symlink to `..` makes the next entry's path,
+// harmless on its face, land outside.
 #[test]
 fn restore_refuses_a_symlink_that_points_outside() {
     let dir = tempfile::tempdir().unwrap();
@@ -302,6 +306,7 @@ fn restore_refuses_a_symlink_that_points_outside() {
     assert_refused(&[Entry::Symlink("root", &absolute)], "root", &root);
 }
 
+// Catches: backup-restore-ignores-link-targets.
 #[test]
 fn restore_refuses_a_hard_link_to_a_file_outside() {
     let dir = tempfile::tempdir().unwrap();
@@ -335,8 +340,9 @@ fn restore_accepts_links_that_stay_inside() {
     );
 }
 
-// Wrong solution caught: sorting backup names as strings: `-10` comes
-// before `-2`, and `backup-2026-01-02-1` before `backup-2026-01-02`.
+// Catches: backup-sorts-names-as-strings: sorting backup names as
+// strings: `-10` comes before `-2`, and `backup-2026-01-02-1` before
+// `backup-2026-01-02`.
 #[test]
 fn backups_are_ordered_by_date_then_number_and_prune_keeps_the_newest() {
     let dir = tempfile::tempdir().unwrap();
@@ -370,8 +376,16 @@ fn backups_are_ordered_by_date_then_number_and_prune_keeps_the_newest() {
         ]
     );
     let removed = prune(dest, 2).unwrap();
-    assert_eq!(removed.len(), 4);
-    assert_eq!(removed[0], dest.join("backup-2025-12-31.tar.gz"));
+    assert_eq!(
+        removed,
+        [
+            dest.join("backup-2025-12-31.tar.gz"),
+            dest.join("backup-2026-01-02.tar.gz"),
+            dest.join("backup-2026-01-02-1.tar.gz"),
+            dest.join("backup-2026-01-02-2.tar.gz"),
+        ],
+        "what prune removed, oldest first"
+    );
     assert_eq!(
         names_in(dest),
         [

@@ -2,7 +2,9 @@
 
 use std::fs;
 use std::os::unix::fs::symlink;
-use std::path::PathBuf;
+use std::os::unix::net::UnixListener;
+use std::path::{Path, PathBuf};
+use std::process::Command;
 
 use files::fs_ops::{
     Kind, Usage, copy_tree, disk_usage, kind, listing, mode, remove_any, same_file, set_mode,
@@ -11,8 +13,9 @@ use testkit::{DEFAULT_LIMIT, within};
 
 use crate::write_file;
 
-// Wrong solution caught: `metadata` (which follows links) instead of
-// `symlink_metadata`: a link to a file would say "file".
+// Catches: fs-kind-follows-links, fs-kind-special-as-file: `metadata`
+// (which follows links) instead of `symlink_metadata`: a link to a file
+// would say "file"; and a FIFO or a socket taken for a file.
 #[test]
 fn kind_tells_files_folders_and_links_apart_without_following() {
     let dir = tempfile::tempdir().unwrap();
@@ -35,11 +38,25 @@ fn kind_tells_files_folders_and_links_apart_without_following() {
         "a link to nothing is still a link"
     );
     assert!(kind(&dir.path().join("missing")).is_err());
+
+    let fifo = dir.path().join("fifo");
+    let made = Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success(), "mkfifo {fifo:?}");
+    assert_eq!(kind(&fifo).unwrap(), Kind::Other, "a FIFO is not a file");
+    let socket = dir.path().join("socket");
+    let _listener = UnixListener::bind(&socket).unwrap();
+    assert_eq!(
+        kind(&socket).unwrap(),
+        Kind::Other,
+        "a socket is not a file"
+    );
 }
 
-// Wrong solution caught: comparing paths or contents to decide whether two
-// names are one file: a copy has the same content, a hard link is the
-// same file.
+// Catches: fs-same-file-by-content, fs-same-file-without-following:
+// comparing paths or contents to decide whether two names are one file (a
+// copy has the same content, a hard link is the same file); and
+// `symlink_metadata` here, where a link is followed to its file, as
+// Python's `os.path.samefile` does.
 #[test]
 fn a_hard_link_is_the_same_file_and_a_copy_is_not() {
     let dir = tempfile::tempdir().unwrap();
@@ -57,10 +74,17 @@ fn a_hard_link_is_the_same_file_and_a_copy_is_not() {
     );
     fs::write(&hard, "two\n").unwrap();
     assert_eq!(fs::read_to_string(&original).unwrap(), "two\n");
+    let link = dir.path().join("current.log");
+    symlink("app.log", &link).unwrap();
+    assert!(
+        same_file(&link, &original).unwrap(),
+        "a symlink is followed to its file"
+    );
 }
 
-// Wrong solution caught: `mode()` returned with the file-type bits
-// (0o100644), or `set_mode` that adds bits instead of setting them.
+// Catches: fs-mode-with-type-bits, fs-set-mode-adds-bits: `mode()`
+// returned with the file-type bits (0o100644), or `set_mode` that adds
+// bits instead of setting them.
 #[test]
 fn modes_read_and_set_exactly() {
     let dir = tempfile::tempdir().unwrap();
@@ -74,22 +98,58 @@ fn modes_read_and_set_exactly() {
     assert_eq!(mode(&script).unwrap(), 0o755);
 }
 
+// Catches: fs-listing-unsorted, fs-listing-ignores-case. The names differ
+// in byte order and in case-insensitive order both ways (`B.txt` before
+// `a.txt` by bytes, after it without case; `_notes` after `Zone` by bytes,
+// before it lowercased), and they are created in an order that is neither
+// sorted nor reversed. Should `read_dir` happen to list them sorted on
+// some file system, the test adds names until it does not, so that an
+// unsorted listing fails everywhere.
 #[test]
-fn listing_is_sorted_and_shows_every_kind() {
+fn listing_is_sorted_by_bytes_and_shows_every_kind() {
     let dir = tempfile::tempdir().unwrap();
-    write_file(dir.path(), "b.txt", "");
-    write_file(dir.path(), "A.txt", "");
-    write_file(dir.path(), "a.txt", "");
+    let mut expected = vec![
+        "B.txt", "Zone", "_notes", "a.txt", "c-link", "logs", "m.txt", "zz",
+    ];
+    for name in ["m.txt", "a.txt", "_notes", "zz", "B.txt", "Zone"] {
+        write_file(dir.path(), name, "");
+    }
     fs::create_dir(dir.path().join("logs")).unwrap();
-    symlink("b.txt", dir.path().join("c-link")).unwrap();
-    assert_eq!(
-        listing(dir.path()).unwrap(),
-        ["A.txt", "a.txt", "b.txt", "c-link", "logs"]
+    symlink("B.txt", dir.path().join("c-link")).unwrap();
+    let extra = ["0", "Y", "k", "~", "9", "b"];
+    for name in extra {
+        if raw_order(dir.path()) != sorted(raw_order(dir.path())) {
+            break;
+        }
+        write_file(dir.path(), name, "");
+        expected.push(name);
+    }
+    assert_ne!(
+        raw_order(dir.path()),
+        sorted(raw_order(dir.path())),
+        "read_dir lists these names sorted: the test cannot tell"
     );
+    expected.sort();
+    assert_eq!(listing(dir.path()).unwrap(), expected);
 }
 
-// Wrong solution caught: a copy that follows symbolic links (copying what
-// they point to, or failing on a dangling one) or forgets permissions.
+/// The names in `dir` in the order `read_dir` gives them.
+fn raw_order(dir: &Path) -> Vec<String> {
+    fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect()
+}
+
+fn sorted(mut names: Vec<String>) -> Vec<String> {
+    names.sort();
+    names
+}
+
+// Catches: fs-copy-follows-links, fs-copy-forgets-permissions,
+// fs-copy-skips-empty-folders: a copy that follows symbolic links
+// (copying what they point to, or failing on a dangling one), forgets
+// permissions, or makes folders only for the files it copies.
 #[test]
 fn copy_tree_copies_folders_files_modes_and_links_as_links() {
     let dir = tempfile::tempdir().unwrap();
@@ -100,6 +160,7 @@ fn copy_tree_copies_folders_files_modes_and_links_as_links() {
     write_file(&src, "motd", "hello\n");
     symlink("app/app.toml", src.join("current")).unwrap();
     symlink("/no/such/file", src.join("dangling")).unwrap();
+    fs::create_dir_all(src.join("empty/too")).unwrap();
 
     let dest = dir.path().join("copy/of/etc");
     let bytes = copy_tree(&src, &dest).unwrap();
@@ -117,15 +178,16 @@ fn copy_tree_copies_folders_files_modes_and_links_as_links() {
         kind(&dest.join("dangling")).unwrap(),
         Kind::Symlink(PathBuf::from("/no/such/file"))
     );
+    assert_eq!(kind(&dest.join("empty/too")).unwrap(), Kind::Dir);
     assert!(
         copy_tree(&src, &dest).is_err(),
         "an existing destination is refused"
     );
 }
 
-// Wrong solutions caught: a walk that follows symbolic links (it never
-// ends on a cycle: `within` reports that), and one that counts a
-// hard-linked file twice.
+// Catches: fs-du-follows-links, fs-du-counts-hard-links-twice: a walk that
+// follows symbolic links (it never ends on a cycle: `within` reports
+// that), and one that counts a hard-linked file twice.
 #[test]
 fn disk_usage_survives_a_symlink_cycle_and_counts_hard_links_once() {
     let dir = tempfile::tempdir().unwrap();
@@ -147,10 +209,12 @@ fn disk_usage_survives_a_symlink_cycle_and_counts_hard_links_once() {
     );
 }
 
-// Wrong solutions caught: a hand-written recursive delete that asks
-// `fs::metadata` (which follows the link), sees a folder, and deletes the
-// files of the folder the link points to; and `fs::remove_dir` on the
-// link, which fails.
+// Catches: fs-remove-walks-into-link, fs-remove-follows-dangling-link: a
+// hand-written recursive delete that asks `fs::metadata` (which follows
+// the link), sees a folder, and deletes the files of the folder the link
+// points to; a removal that asks `fs::metadata` first, which fails on a
+// dangling link (the link is there, what it points to is not); and
+// `fs::remove_dir` on the link, which fails.
 #[test]
 fn remove_any_removes_a_link_never_its_target() {
     let dir = tempfile::tempdir().unwrap();
@@ -164,6 +228,14 @@ fn remove_any_removes_a_link_never_its_target() {
     assert_eq!(
         fs::read_to_string(precious.join("data.txt")).unwrap(),
         "keep me"
+    );
+
+    let dangling = dir.path().join("dangling");
+    symlink("no/such/target", &dangling).unwrap();
+    remove_any(&dangling).unwrap();
+    assert!(
+        fs::symlink_metadata(&dangling).is_err(),
+        "a dangling link is removed"
     );
 
     let file = write_file(dir.path(), "old.log", "x");

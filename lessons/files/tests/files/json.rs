@@ -47,6 +47,8 @@ const SAMPLE_JSON: &str = r#"{
   ]
 }"#;
 
+// Catches: json-services-required: `db-1` has no `services` key, and gets
+// an empty list.
 #[test]
 fn an_inventory_is_parsed_with_typed_fields() {
     assert_eq!(parse_json(SAMPLE_JSON).unwrap(), sample());
@@ -70,8 +72,8 @@ fn what_is_written_reads_back_the_same() {
     assert!(text.ends_with("}\n"), "a text file ends with a newline");
 }
 
-// Wrong solution caught: an error that says only "invalid JSON", leaving
-// the user to hunt for the place in a 2000-line file.
+// Catches: json-error-without-place: an error that says only "invalid
+// JSON", leaving the user to hunt for the place in a 2000-line file.
 #[test]
 fn malformed_json_says_where() {
     let text =
@@ -85,8 +87,10 @@ fn malformed_json_says_where() {
     }
 }
 
-// Wrong solution caught: types without `deny_unknown_fields`: a typo such
-// as `adresses` is silently ignored and the server has no address.
+// Catches: json-unknown-fields-ignored, json-service-accepts-unknown-fields:
+// types without `deny_unknown_fields`: a typo such as `adresses` is
+// silently ignored and the server has no address. Every level is checked:
+// the inventory, a server, and a service nested in it.
 #[test]
 fn unknown_fields_are_refused_not_ignored() {
     let typo = r#"{"servers": [{"name": "web-1", "adresses": ["10.0.0.5"]}]}"#;
@@ -97,10 +101,20 @@ fn unknown_fields_are_refused_not_ignored() {
     );
     let extra = r#"{"servers": [], "owner": "ops"}"#;
     assert!(parse_json(extra).is_err(), "an unknown top-level field");
+    let in_a_service = r#"{"servers": [{"name": "a", "addresses": [], "services": [{"name": "x", "port": 1, "protocol": "tcp", "prot": "udp"}]}]}"#;
+    match parse_json(in_a_service) {
+        Err(error) => assert!(
+            error.to_string().contains("unknown field `prot`"),
+            "{error}"
+        ),
+        Ok(inventory) => panic!("a service's unknown field `prot` was ignored: {inventory:?}"),
+    }
 }
 
-// Wrong solutions caught: `port` typed as a plain integer (70000 accepted),
-// an address kept as an unchecked string, a protocol in any casing.
+// Catches: json-port-wider-than-u16, json-address-as-string,
+// json-protocol-any-case: `port` typed as a wider integer (70000
+// accepted), an address kept as an unchecked string, a protocol in any
+// casing.
 #[test]
 fn values_are_checked_by_their_types() {
     let bad_port = r#"{"servers": [{"name": "a", "addresses": [], "services": [{"name": "x", "port": 70000, "protocol": "tcp"}]}]}"#;

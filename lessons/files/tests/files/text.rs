@@ -7,6 +7,8 @@ use files::text::{Level, LogSummary, level_of, summarize, summarize_file, tail, 
 
 use crate::write_file;
 
+// Catches: text-level-by-substring: a level found with `contains`, so that
+// `ERROR:` or `information` count.
 #[test]
 fn the_level_is_the_first_word_that_names_one() {
     assert_eq!(
@@ -42,7 +44,7 @@ fn lines_are_counted_by_level() {
     );
 }
 
-// Wrong solution caught: counting `split('\n')` pieces, which makes a
+// Catches: text-split-on-newline: counting `split('\n')` pieces, which makes a
 // final newline an extra empty line (and an empty file one line).
 #[test]
 fn a_final_newline_ends_a_line_and_does_not_start_one() {
@@ -56,7 +58,7 @@ fn a_final_newline_ends_a_line_and_does_not_start_one() {
     assert_eq!((blank.lines, blank.other), (2, 2), "empty lines are lines");
 }
 
-// Wrong solution caught: a `\r` left at the end of each line, so that
+// Catches: text-keeps-carriage-return: a `\r` left at the end of each line, so that
 // `ERROR\r` is not `ERROR`.
 #[test]
 fn crlf_line_ends_are_handled() {
@@ -67,7 +69,7 @@ fn crlf_line_ends_are_handled() {
     );
 }
 
-// Wrong solution caught: `BufRead::lines()`, which stops with an error at
+// Catches: text-bufread-lines: `BufRead::lines()`, which stops with an error at
 // the first line that is not UTF-8 (or a `?` that gives up the whole file).
 #[test]
 fn lines_that_are_not_utf8_are_counted_and_reported() {
@@ -115,7 +117,7 @@ fn tail_handles_crlf_no_final_newline_and_tiny_files() {
     assert_eq!(lines("a\n\nb\n", 2), ["", "b"]);
 }
 
-// Wrong solution caught: a `tail` at a block boundary that loses or cuts a
+// Catches: text-tail-cuts-at-block-boundary: a `tail` at a block boundary that loses or cuts a
 // line (lines are longer than the block here, and fall across blocks).
 #[test]
 fn tail_joins_lines_that_cross_blocks() {
@@ -145,7 +147,7 @@ impl<R: Seek> Seek for Counting<R> {
     }
 }
 
-// Wrong solution caught: a `tail` that reads the whole file and keeps the
+// Catches: text-tail-reads-whole-file: a `tail` that reads the whole file and keeps the
 // last lines. The file here is 1 GiB, all but its last lines a hole (a
 // sparse file: it costs no disk), and the reader counts what is read.
 #[test]

@@ -35,7 +35,7 @@ fn yaml_written_reads_back_the_same() {
     assert_eq!(parse_yaml(&text).unwrap(), sample());
 }
 
-// Wrong solution caught: a conversion through loosely typed values that
+// Catches: yaml-convert-through-values: a conversion through loosely typed values that
 // changes what it carries (a port turned into text, an IPv6 address
 // mangled, the empty service list dropped and not restored).
 #[test]
@@ -48,6 +48,8 @@ fn json_to_yaml_and_back_loses_nothing() {
     assert_eq!(parse_json(&back).unwrap(), sample());
 }
 
+// Catches: yaml-empty-text-one-document: the parser sees one empty
+// document in an empty text; there are none.
 #[test]
 fn several_documents_in_one_file_come_out_in_order() {
     let text =
@@ -251,8 +253,10 @@ fn traps() -> DeployConfig {
     parse_deploy_config(TRAPS).unwrap()
 }
 
-// Wrong solution caught (YAML 1.1 thinking, or a `bool` field): `no` read
-// as false. Norway's country code is the text "no".
+// Catches (no gallery entry: `country` is a `String` in the stub, and a
+// `bool` field does not compile against this test): YAML 1.1 thinking, or
+// a `bool` field: `no` read as false. Norway's country code is the text
+// "no".
 #[test]
 fn trap_no_stays_the_text_no() {
     assert_eq!(traps().country, "no");
@@ -263,7 +267,9 @@ fn trap_on_stays_the_text_on() {
     assert_eq!(traps().feature, "on");
 }
 
-// Wrong solution caught: `owner: String`, which cannot hold `~` (null).
+// Catches (no gallery entry: `owner` is an `Option<String>` in the stub,
+// and `owner: String` does not compile against this test): `owner:
+// String`, which cannot hold `~` (null).
 #[test]
 fn trap_tilde_is_no_value() {
     assert_eq!(traps().owner, None);
@@ -273,8 +279,10 @@ fn trap_tilde_is_no_value() {
     assert_eq!(absent.owner, None, "a field left out is no value either");
 }
 
-// Wrong solution caught: `mode` read as a decimal number (777) or an
-// integer field, which loses what `0777` means: octal file permissions.
+// Catches: yaml-mode-read-as-decimal, yaml-mode-accepts-a-sign: `mode`
+// read as a decimal number (777) or an integer field, which loses what
+// `0777` means: octal file permissions; and `from_str_radix` without a
+// check of the digits, which takes `+7`.
 #[test]
 fn trap_0777_is_an_octal_mode() {
     let config = traps();
@@ -301,7 +309,8 @@ fn trap_quoted_010_keeps_its_leading_zero() {
     assert_eq!(traps().zip, "010");
 }
 
-// Wrong solution caught: a typo in a configuration silently ignored.
+// Catches: yaml-config-typo-ignored: a typo in a configuration silently
+// ignored.
 #[test]
 fn a_misspelt_key_in_a_config_is_refused() {
     let typo = TRAPS.replace("timeout:", "timeuot:");
