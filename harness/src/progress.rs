@@ -1,14 +1,15 @@
 //! The learner's progress: `.kata/progress.json` in the course root (or in
 //! `$KATA_STATE_DIR`), keyed by
 //! stable `lesson/exercise` ids so it survives lessons being added or removed.
-//! Written atomically; a corrupt or outdated file is set aside (never deleted)
-//! and rebuilt with a warning.
+//! Written atomically, under a lock, merged with what other `kata` processes
+//! wrote meanwhile; a corrupt or outdated file (or a folder in its place) is
+//! set aside (never deleted) and rebuilt with a warning.
 
 use std::collections::BTreeMap;
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
 
@@ -97,49 +98,138 @@ impl State {
 }
 
 /// The progress file of a course, loaded, with any warning about it.
+///
+/// Several `kata` may run at once in one course (a `watch` and a `check`, a
+/// script checking every exercise in parallel): [`Store::save`] takes a lock
+/// (`progress.lock`, next to the file), reads the file again and writes back
+/// only the fields this process changed, so no record is lost.
 #[derive(Debug)]
 pub struct Store {
     path: PathBuf,
     pub progress: Progress,
+    /// The progress as read, to tell which fields this process changed.
+    read: Progress,
+    /// The file exists but could not be read (no permission): never
+    /// overwrite it.
+    read_only: bool,
     /// Set when the file could not be used as it was.
     pub warning: Option<String>,
 }
 
+/// What reading the progress file gave.
+enum Loaded {
+    Fine(Progress),
+    Missing,
+    /// Unusable content (bad bytes, bad JSON, another version, a folder):
+    /// why, to be set aside.
+    Unusable(String),
+    /// It could not be read at all (permissions): the error.
+    Unreadable(std::io::Error),
+}
+
+fn load(path: &Path) -> Loaded {
+    let bytes = match fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Loaded::Missing,
+        Err(e) if e.kind() == std::io::ErrorKind::IsADirectory || path.is_dir() => {
+            return Loaded::Unusable("it is a folder, not a file".into());
+        }
+        Err(e) => return Loaded::Unreadable(e),
+    };
+    let Ok(text) = String::from_utf8(bytes) else {
+        return Loaded::Unusable("it is not text (not UTF-8)".into());
+    };
+    match serde_json::from_str::<Progress>(&text) {
+        Ok(p) if p.version == VERSION => Loaded::Fine(p),
+        Ok(p) => Loaded::Unusable(format!("it is of version {}, not {VERSION}", p.version)),
+        Err(e) => Loaded::Unusable(format!("it is not valid ({e})")),
+    }
+}
+
+/// How long to wait for another `kata` to finish writing the progress file
+/// before writing without the lock.
+const LOCK_WAIT: Duration = Duration::from_secs(10);
+
+/// An exclusive lock on `progress.lock` in `dir`, released when dropped;
+/// `None` when it cannot be had (then the caller goes on without it: a lock
+/// must never keep a learner from checking).
+fn lock(dir: &Path) -> Option<fs::File> {
+    fs::create_dir_all(dir).ok()?;
+    let file = fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(dir.join("progress.lock"))
+        .ok()?;
+    let deadline = Instant::now() + LOCK_WAIT;
+    loop {
+        match file.try_lock() {
+            Ok(()) => return Some(file),
+            Err(fs::TryLockError::WouldBlock) if Instant::now() < deadline => {
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            Err(_) => return None,
+        }
+    }
+}
+
 impl Store {
+    /// Loads the progress file. One that cannot be used is set aside (renamed
+    /// to `progress.json.bad-…`, never deleted) with a warning, and progress
+    /// starts afresh; one that cannot be read at all is left alone and not
+    /// written over.
     pub fn open(course: &Course) -> Store {
         let path = course.state_dir().join("progress.json");
-        let (progress, warning) = match fs::read_to_string(&path) {
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => (Progress::default(), None),
-            Err(e) => (
-                Progress::default(),
-                Some(format!(
-                    "cannot read {}: {e}; starting afresh",
-                    path.display()
-                )),
-            ),
-            Ok(text) => match serde_json::from_str::<Progress>(&text) {
-                Ok(p) if p.version == VERSION => (p, None),
-                outcome => {
-                    let why = match outcome {
-                        Ok(p) => format!("it is of version {}, not {VERSION}", p.version),
-                        Err(e) => format!("it is not valid ({e})"),
-                    };
-                    let kept = set_aside(&path);
-                    (
-                        Progress::default(),
-                        Some(format!(
-                            "the progress file {} could not be used: {why}. It was kept as {} and \
-                             progress starts afresh (`cargo kata check` records it again).",
-                            path.display(),
-                            kept
-                        )),
-                    )
+        let mut read_only = false;
+        let (progress, warning) = match load(&path) {
+            Loaded::Fine(p) => (p, None),
+            Loaded::Missing => (Progress::default(), None),
+            Loaded::Unreadable(e) => {
+                read_only = true;
+                (
+                    Progress::default(),
+                    Some(format!(
+                        "cannot read the progress file {}: {e}. It is left as it is, and \
+                         progress is neither shown nor recorded until it can be read.",
+                        path.display()
+                    )),
+                )
+            }
+            Loaded::Unusable(why) => {
+                let _lock = path.parent().and_then(lock);
+                // Another kata may have set it aside and written a good one
+                // meanwhile.
+                match load(&path) {
+                    Loaded::Fine(p) => (p, None),
+                    _ => {
+                        let warning = match set_aside(&path) {
+                            Ok(kept) => format!(
+                                "the progress file {} could not be used: {why}. It was kept as \
+                                 {} and progress starts afresh (`cargo kata check` records it \
+                                 again).",
+                                path.display(),
+                                kept.display()
+                            ),
+                            Err(e) => {
+                                read_only = true;
+                                format!(
+                                    "the progress file {} could not be used: {why}, nor set \
+                                     aside ({e}). It is left as it is, and progress is not \
+                                     recorded until it is moved away.",
+                                    path.display()
+                                )
+                            }
+                        };
+                        (Progress::default(), Some(warning))
+                    }
                 }
-            },
+            }
         };
         Store {
             path,
+            read: progress.clone(),
             progress,
+            read_only,
             warning,
         }
     }
@@ -155,13 +245,42 @@ impl Store {
         self.progress.exercises.get(&key(lesson, exercise))
     }
 
-    /// Writes the file atomically: a temporary file in the same folder,
-    /// synced, then renamed over the old one.
+    /// Records this process's changes: under the lock, reads the file again,
+    /// applies the fields changed since [`Store::open`] to it, and writes it
+    /// atomically (a temporary file in the same folder, synced, renamed over
+    /// the old one).
     pub fn save(&self) -> Result<()> {
+        if self.read_only {
+            return Err(Error::Other(format!(
+                "{} cannot be read, so it is not written over",
+                self.path.display()
+            )));
+        }
         let dir = self.path.parent().expect("the file is in .kata/");
         fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        let _lock = lock(dir);
+        let mut merged = match load(&self.path) {
+            Loaded::Fine(p) => p,
+            Loaded::Missing => Progress::default(),
+            Loaded::Unusable(_) => {
+                // Spoilt since we read it: keep it, start from ours.
+                set_aside(&self.path).map_err(|e| Error::io(&self.path, e))?;
+                Progress::default()
+            }
+            Loaded::Unreadable(e) => return Err(Error::io(&self.path, e)),
+        };
+        for (key, ours) in &self.progress.exercises {
+            let before = self.read.exercises.get(key).cloned().unwrap_or_default();
+            let entry = merged.exercises.entry(key.clone()).or_default();
+            if ours.last_check != before.last_check {
+                entry.last_check = ours.last_check.clone();
+            }
+            if ours.hints_shown != before.hints_shown {
+                entry.hints_shown = ours.hints_shown;
+            }
+        }
         let temp = dir.join(format!("progress.json.tmp-{}", std::process::id()));
-        let text = serde_json::to_string_pretty(&self.progress).expect("serialisable") + "\n";
+        let text = serde_json::to_string_pretty(&merged).expect("serialisable") + "\n";
         let write = || -> std::io::Result<()> {
             let mut file = fs::File::create(&temp)?;
             file.write_all(text.as_bytes())?;
@@ -214,12 +333,76 @@ pub fn now() -> u64 {
         .unwrap_or(0)
 }
 
-/// Renames a progress file that cannot be read to `progress.json.bad-<time>`,
-/// so that nothing the learner had is lost. Returns where it went.
-fn set_aside(path: &Path) -> String {
-    let aside = path.with_extension(format!("json.bad-{}", now()));
-    match fs::rename(path, &aside) {
-        Ok(()) => aside.display().to_string(),
-        Err(_) => path.display().to_string(),
+/// Renames a progress file (or folder) that cannot be used to
+/// `progress.json.bad-<time>[-<n>]`, so that nothing the learner had is lost.
+/// Returns where it went.
+fn set_aside(path: &Path) -> std::io::Result<PathBuf> {
+    let stamp = now();
+    for n in 0..1000 {
+        let suffix = if n == 0 {
+            format!("json.bad-{stamp}")
+        } else {
+            format!("json.bad-{stamp}-{n}")
+        };
+        let aside = path.with_extension(suffix);
+        if aside.exists() {
+            continue;
+        }
+        return fs::rename(path, &aside).map(|()| aside);
+    }
+    Err(std::io::Error::other("too many set-aside progress files"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn course(root: &Path) -> (Course, Lesson) {
+        let exercise = |id: &str| Exercise {
+            id: id.into(),
+            title: id.into(),
+        };
+        let lesson = Lesson {
+            id: "l".into(),
+            title: "L".into(),
+            summary: String::new(),
+            exercises: vec![exercise("a"), exercise("b")],
+            hints: BTreeMap::new(),
+            seal: None,
+        };
+        let course = Course {
+            root: root.to_path_buf(),
+            lessons: vec![lesson.clone()],
+        };
+        (course, lesson)
+    }
+
+    // Catches: a save that writes back the whole file as read, losing what
+    // another kata recorded between its open and its save.
+    #[test]
+    fn saves_of_two_stores_opened_together_are_merged() {
+        let dir = tempfile::tempdir().unwrap();
+        let (course, lesson) = course(dir.path());
+        let mut first = Store::open(&course);
+        let mut second = Store::open(&course);
+        first.entry(&lesson, &lesson.exercises[0]).last_check = Some(CheckRecord {
+            passed: 1,
+            total: 1,
+            file_sha256: "x".into(),
+            checked_at: 1,
+            as_sealed: true,
+        });
+        second.entry(&lesson, &lesson.exercises[1]).hints_shown = 2;
+        // The second one also touched "a" without changing it.
+        second.entry(&lesson, &lesson.exercises[0]);
+        first.save().unwrap();
+        second.save().unwrap();
+        let now = Store::open(&course);
+        let a = now.get(&lesson, &lesson.exercises[0]).unwrap();
+        assert_eq!(a.last_check.as_ref().map(|r| r.passed), Some(1));
+        assert_eq!(
+            now.get(&lesson, &lesson.exercises[1]).unwrap().hints_shown,
+            2
+        );
     }
 }

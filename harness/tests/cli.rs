@@ -613,3 +613,84 @@ fn a_changed_manifest_never_makes_an_exercise_done() {
     fs::write(&lib, &text).unwrap();
     assert_ne!(state(&fx), "done", "done once lib.rs was restored");
 }
+
+// Issue 11, case 6: five checks at once in one course keep all five records
+// (progress is written under a lock and merged).
+#[test]
+fn checks_at_the_same_time_keep_every_record() {
+    let fx = Fixture::new();
+    // Build once, so that the five runs end close together.
+    fx.kata().args(["check", "wild"]).assert().code(1);
+    fs::remove_dir_all(fx.root.join(".kata")).unwrap();
+    let targets = [
+        "alpha/pass",
+        "alpha/fail",
+        "wild/order",
+        "wild/noisy",
+        "wild/flaky",
+    ];
+    std::thread::scope(|scope| {
+        for target in targets {
+            let fx = &fx;
+            scope.spawn(move || {
+                fx.kata().args(["check", target]).assert();
+            });
+        }
+    });
+    let text = fs::read_to_string(fx.root.join(".kata/progress.json")).unwrap();
+    let progress: serde_json::Value = serde_json::from_str(&text).unwrap();
+    for target in targets {
+        assert!(
+            progress["exercises"][target]["last_check"].is_object(),
+            "no record of {target}:\n{text}"
+        );
+    }
+}
+
+// Issue 11, case 6: progress.json that is not text, or a folder in its
+// place, is set aside with a message, never lost, and blocks neither `check`
+// nor `hint`.
+#[test]
+fn unreadable_progress_is_set_aside_and_blocks_nothing() {
+    for (what, make) in [
+        (
+            "it is not text",
+            (|p: &std::path::Path| fs::write(p, b"\xff\xfe{")) as fn(&_) -> _,
+        ),
+        ("it is a folder", |p: &std::path::Path| {
+            fs::create_dir_all(p.join("inside"))
+        }),
+    ] {
+        let fx = Fixture::new();
+        let dir = fx.root.join(".kata");
+        fs::create_dir_all(&dir).unwrap();
+        make(&dir.join("progress.json")).unwrap();
+        fx.kata()
+            .args(["hint", "alpha/fail"])
+            .assert()
+            .success()
+            .stdout(contains(format!("could not be used: {what}")))
+            .stdout(contains("Hint 1 of 2: Multiply by two."));
+        let kept: Vec<_> = fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.to_string_lossy().contains("progress.json.bad-"))
+            .collect();
+        assert_eq!(kept.len(), 1, "{what}: the unreadable state is kept");
+        if kept[0].is_dir() {
+            assert!(kept[0].join("inside").is_dir());
+        } else {
+            assert_eq!(fs::read(&kept[0]).unwrap(), b"\xff\xfe{");
+        }
+        fx.kata()
+            .args(["check", "alpha/pass"])
+            .assert()
+            .success()
+            .stdout(contains("could not be used").not())
+            .stderr(contains("error").not());
+        fx.kata()
+            .assert()
+            .success()
+            .stdout(contains("Progress: 1/13"));
+    }
+}

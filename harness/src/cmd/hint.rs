@@ -44,7 +44,8 @@ pub fn hint(course: &Course, target: Target<'_>, again: bool) -> Result<()> {
         (entry.hints_shown + 1).min(hints.len())
     };
     entry.hints_shown = shown;
-    store.save()?;
+    // A progress file that cannot be written must not hide the hint.
+    let unsaved = store.save().err();
 
     println!(
         "{}",
@@ -57,6 +58,12 @@ pub fn hint(course: &Course, target: Target<'_>, again: bool) -> Result<()> {
         } else {
             println!("{}", paint(DIM, format!("{label} {text}")));
         }
+    }
+    if let Some(e) = unsaved {
+        println!(
+            "{} which hints you saw could not be recorded: {e}",
+            paint(WARN, "warning:")
+        );
     }
     if shown == hints.len() {
         println!(

@@ -13,7 +13,7 @@ use crate::course::{Course, Exercise, Lesson};
 use crate::error::{Error, Result};
 use crate::progress::{self, Store};
 use crate::seal;
-use crate::ui::{CODE, OK, paint};
+use crate::ui::{CODE, OK, WARN, paint};
 
 pub fn reset(course: &Course, scope: &[(&Lesson, &Exercise)], yes: bool) -> Result<bool> {
     // Find every stub first, so that nothing is touched unless all can be restored.
@@ -81,7 +81,12 @@ pub fn reset(course: &Course, scope: &[(&Lesson, &Exercise)], yes: bool) -> Resu
             paint(CODE, course.display_path(&backup))
         );
     }
-    store.save()?;
+    if let Err(e) = store.save() {
+        println!(
+            "{} the progress of the reset exercises could not be cleared: {e}",
+            paint(WARN, "warning:")
+        );
+    }
     Ok(true)
 }
 
