@@ -101,7 +101,7 @@ impl State {
 ///
 /// Several `kata` may run at once in one course (a `watch` and a `check`, a
 /// script checking every exercise in parallel): [`Store::save`] takes a lock
-/// (`progress.lock`, next to the file), reads the file again and writes back
+/// (creates `progress.lock` next to the file), reads the file again and writes back
 /// only the fields this process changed, so no record is lost.
 #[derive(Debug)]
 pub struct Store {
@@ -149,24 +149,53 @@ fn load(path: &Path) -> Loaded {
 /// How long to wait for another `kata` to finish writing the progress file
 /// before writing without the lock.
 const LOCK_WAIT: Duration = Duration::from_secs(10);
+/// A lock file older than this was left by a `kata` that died while saving
+/// (a save takes milliseconds): it is removed.
+const LOCK_STALE: Duration = Duration::from_secs(5);
 
-/// An exclusive lock on `progress.lock` in `dir`, released when dropped;
-/// `None` when it cannot be had (then the caller goes on without it: a lock
-/// must never keep a learner from checking).
-fn lock(dir: &Path) -> Option<fs::File> {
+/// The lock on the progress file: `progress.lock`, created exclusively
+/// (`O_EXCL`, which works on every file system and every supported Rust),
+/// removed when dropped.
+#[derive(Debug)]
+struct Lock(PathBuf);
+
+impl Drop for Lock {
+    fn drop(&mut self) {
+        let _ = fs::remove_file(&self.0);
+    }
+}
+
+/// Takes the lock in `dir`; `None` when it cannot be had in time (then the
+/// caller goes on without it: a lock must never keep a learner from
+/// checking).
+fn lock(dir: &Path) -> Option<Lock> {
     fs::create_dir_all(dir).ok()?;
-    let file = fs::OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(dir.join("progress.lock"))
-        .ok()?;
+    let path = dir.join("progress.lock");
     let deadline = Instant::now() + LOCK_WAIT;
     loop {
-        match file.try_lock() {
-            Ok(()) => return Some(file),
-            Err(fs::TryLockError::WouldBlock) if Instant::now() < deadline => {
-                std::thread::sleep(Duration::from_millis(20));
+        match fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+        {
+            Ok(mut file) => {
+                let _ = writeln!(file, "{}", std::process::id());
+                return Some(Lock(path));
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                let stale = fs::metadata(&path)
+                    .and_then(|m| m.modified())
+                    .ok()
+                    .and_then(|t| t.elapsed().ok())
+                    .is_some_and(|age| age > LOCK_STALE);
+                if stale {
+                    let _ = fs::remove_file(&path);
+                    continue;
+                }
+                if Instant::now() > deadline {
+                    return None;
+                }
+                std::thread::sleep(Duration::from_millis(10));
             }
             Err(_) => return None,
         }
@@ -404,5 +433,24 @@ mod tests {
             now.get(&lesson, &lesson.exercises[1]).unwrap().hints_shown,
             2
         );
+    }
+
+    // Catches: a lock left by a kata killed while saving blocking every
+    // later save.
+    #[test]
+    fn a_stale_lock_does_not_block_a_save() {
+        let dir = tempfile::tempdir().unwrap();
+        let (course, lesson) = course(dir.path());
+        let state = dir.path().join(".kata");
+        fs::create_dir_all(&state).unwrap();
+        let left = fs::File::create(state.join("progress.lock")).unwrap();
+        left.set_modified(SystemTime::now() - Duration::from_secs(60))
+            .unwrap();
+        let mut store = Store::open(&course);
+        store.entry(&lesson, &lesson.exercises[0]).hints_shown = 1;
+        let started = Instant::now();
+        store.save().unwrap();
+        assert!(started.elapsed() < LOCK_WAIT / 2, "waited for a stale lock");
+        assert!(!state.join("progress.lock").exists());
     }
 }
