@@ -447,8 +447,8 @@ fn a_frame_above_max_frame_closes_the_connection_unread() {
     let server = start(demo());
     let mut stream = TcpStream::connect(server.local_addr()).expect("connect");
     let too_long = (MAX_FRAME as u32 + 1).to_be_bytes();
+    // The header alone: a server that trusts it waits for the payload.
     stream.write_all(&too_long).unwrap();
-    stream.write_all(b"{\"jsonrpc\":\"2.0\"").unwrap();
     within(DEFAULT_LIMIT, "the connection closed", move || {
         assert_closed_by_server(&mut stream, "a frame above MAX_FRAME")
     });
@@ -761,7 +761,7 @@ fn a_dropped_connection_fails_every_pending_call_at_once() {
         .collect();
     for _ in 0..3 {
         let outcome = results
-            .recv_timeout(DEFAULT_LIMIT)
+            .recv_timeout(CLIENT_TIMEOUT)
             .expect("every pending call fails as soon as the connection drops");
         assert!(
             matches!(outcome, Err(CallError::Disconnected { .. })),
@@ -772,7 +772,7 @@ fn a_dropped_connection_fails_every_pending_call_at_once() {
         join(caller, "a caller");
     }
     join(server, "the fake server");
-    let after = within(DEFAULT_LIMIT, "a call after the end", move || {
+    let after = within(CLIENT_TIMEOUT, "a call after the end", move || {
         client.call("again", Value::Null, long)
     });
     assert!(
