@@ -131,9 +131,13 @@ pub fn gallery_page(course_root: &Path, lesson: &str, wrong: &[Wrong]) -> String
         }
     }
     for exercise in exercises {
-        out.push_str(&format!(
-            "## `{exercise}`\n\nThe exercise: [{lesson}/{exercise}]({lesson}-{exercise}.md).\n\n"
-        ));
+        out.push_str(&format!("## `{exercise}`\n\n"));
+        // A link only to a page that exists (an exercise's page may still
+        // be being written).
+        let page = format!("{lesson}-{exercise}.md");
+        if course_root.join("book/src").join(&page).is_file() {
+            out.push_str(&format!("The exercise: [{lesson}/{exercise}]({page}).\n\n"));
+        }
         for w in wrong.iter().filter(|w| w.exercise == exercise) {
             let path = course_root
                 .join("gallery")
