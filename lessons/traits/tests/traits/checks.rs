@@ -48,6 +48,7 @@ fn result(check: &str, outcome: Outcome) -> CheckResult {
 }
 
 // Catches: a name other than `has service <name>`.
+// [gallery: checks-has-service-misnamed]
 #[test]
 fn has_service_is_named_after_the_service() {
     let check = HasService {
@@ -77,6 +78,8 @@ fn has_service_wants_that_exact_name() {
 }
 
 // Catches: a port check that ignores the protocol.
+// [gallery: checks-exposes-port-ignores-protocol,
+// checks-exposes-port-debug-name]
 #[test]
 fn exposes_port_wants_the_port_with_that_protocol() {
     let server = server_with(&[Service::new("dns", &[53], Protocol::Udp)]);
@@ -94,8 +97,10 @@ fn exposes_port_wants_the_port_with_that_protocol() {
     assert!(tcp.run(&server).is_err());
 }
 
-// Catches: a port check that only looks at the first port of a service, or
-// at the first service.
+// Catches: a port check that only looks at the first port of a service, or at
+// the first service.
+// [gallery: checks-exposes-port-first-port-only,
+// checks-exposes-port-first-service-only]
 #[test]
 fn exposes_port_looks_at_every_port_of_every_service() {
     let server = server_with(&[ssh(), Service::new("web", &[80, 443], Protocol::Tcp)]);
@@ -107,6 +112,7 @@ fn exposes_port_looks_at_every_port_of_every_service() {
 }
 
 // Catches: a reason that does not say which plaintext protocol was found.
+// [gallery: checks-no-plaintext-vague-reason]
 #[test]
 fn no_plaintext_names_telnet_when_it_finds_telnet() {
     let server = server_with(&[ssh(), Service::new("telnet", &[23], Protocol::Tcp)]);
@@ -119,6 +125,8 @@ fn no_plaintext_names_telnet_when_it_finds_telnet() {
 }
 
 // Catches: a check that stops at the first finding, or only knows telnet.
+// [gallery: checks-no-plaintext-vague-reason,
+// checks-no-plaintext-stops-at-first, checks-no-plaintext-telnet-only]
 #[test]
 fn no_plaintext_names_ftp_and_both() {
     let ftp = || Service::new("files", &[21], Protocol::Tcp);
@@ -143,6 +151,8 @@ fn no_plaintext_names_ftp_and_both() {
 
 // Catches: a check that looks at service names instead of ports, or ignores
 // the protocol (23/udp is not telnet).
+// [gallery: checks-no-plaintext-by-name,
+// checks-no-plaintext-ignores-protocol]
 #[test]
 fn no_plaintext_goes_by_port_and_protocol() {
     let name_only = Service::new("telnet-gateway", &[2323], Protocol::Tcp);
@@ -155,9 +165,9 @@ fn no_plaintext_goes_by_port_and_protocol() {
     assert!(NoPlaintextProtocols.run(&server_with(&[hidden])).is_err());
 }
 
-// Catches: a check that looks only at each service's first port (the
-// other tests list the plaintext port first), or that reports one finding
-// per service (`else if`), so a service with both ports names only one.
+// Catches: a check that looks only at each service's first port (the other
+// tests list the plaintext port first), or that reports one finding per
+// service (`else if`), so a service with both ports names only one.
 // [gallery: checks-no-plaintext-first-port-only,
 // checks-no-plaintext-one-finding-per-service]
 #[test]
@@ -183,6 +193,7 @@ fn no_plaintext_looks_at_every_port_of_a_service() {
 }
 
 // Catches: a default `describe` that is not the name.
+// [gallery: checks-default-describe-not-name]
 #[test]
 fn by_default_a_check_is_described_by_its_name() {
     let has = HasService {
@@ -197,6 +208,7 @@ fn by_default_a_check_is_described_by_its_name() {
 }
 
 // Catches: `NoPlaintextProtocols` without its own `describe`.
+// [gallery: checks-no-plaintext-default-describe]
 #[test]
 fn no_plaintext_has_its_own_description() {
     assert_eq!(NoPlaintextProtocols.name(), "no plaintext protocols");
@@ -210,6 +222,7 @@ fn no_plaintext_has_its_own_description() {
 
 // Catches: a blanket impl that does not call the closure, or names it
 // otherwise.
+// [gallery: checks-closure-misnamed, checks-closure-not-called]
 #[test]
 fn closures_are_checks() {
     let down = |server: &Server| -> Outcome { Err(format!("{} is down", server.name())) };
@@ -222,6 +235,7 @@ fn closures_are_checks() {
 }
 
 // Catches: a runner that stops at the first failure.
+// [gallery: checks-runner-stops-at-first-failure]
 #[test]
 fn run_checks_keeps_going_after_a_failure() {
     let log = Rc::new(RefCell::new(Vec::new()));
@@ -235,8 +249,9 @@ fn run_checks_keeps_going_after_a_failure() {
     assert_eq!(*log.borrow(), ["a", "b", "c"]);
 }
 
-// Catches: a runner that runs a check twice (once for the name or the
-// report line, once for the outcome).
+// Catches: a runner that runs a check twice (once for the name or the report
+// line, once for the outcome).
+// [gallery: checks-runner-runs-twice]
 #[test]
 fn run_checks_runs_each_check_exactly_once() {
     let log = Rc::new(RefCell::new(Vec::new()));
@@ -247,6 +262,7 @@ fn run_checks_runs_each_check_exactly_once() {
 
 // Catches: a runner that reorders the results (failures first, sorted by
 // name...).
+// [gallery: checks-runner-failures-first, checks-runner-uses-describe]
 #[test]
 fn run_checks_reports_in_the_order_of_the_checks() {
     let checks: Vec<Box<dyn Check>> = vec![
@@ -291,6 +307,8 @@ fn run_checks_without_checks_is_an_empty_report() {
 
 // Catches: passed and failed swapped or miscounted, `all_passed` that looks
 // at the first result only.
+// [gallery: checks-report-passed-failed-swapped,
+// checks-all-passed-first-only, checks-all-passed-means-any]
 #[test]
 fn a_report_counts_its_passes_and_failures() {
     let report = CheckReport {
@@ -308,6 +326,7 @@ fn a_report_counts_its_passes_and_failures() {
 }
 
 // Catches: `all_passed` written as "at least one passed".
+// [gallery: checks-all-passed-means-any, checks-all-passed-false-when-empty]
 #[test]
 fn all_passed_means_no_failure() {
     let all_good = CheckReport {
@@ -325,6 +344,8 @@ fn all_passed_means_no_failure() {
 
 // Catches: a report text without the reasons, without the summary line, or
 // with a trailing newline.
+// [gallery: checks-report-without-reasons, checks-report-trailing-newline,
+// checks-report-without-summary]
 #[test]
 fn a_report_displays_one_line_per_check_and_a_summary() {
     let report = CheckReport {
@@ -344,6 +365,8 @@ fn a_report_displays_one_line_per_check_and_a_summary() {
     );
 }
 
+// Catches:
+// [gallery: checks-report-trailing-newline, checks-report-without-summary]
 #[test]
 fn an_empty_report_displays_its_summary_only() {
     let report = CheckReport {

@@ -90,6 +90,7 @@ fn run_retry(fails_first: u32, attempts: u32) -> (Outcome, u32) {
 }
 
 // Catches: a Retry that retries after a pass.
+// [gallery: decorators-retry-runs-after-a-pass]
 #[test]
 fn retry_stops_at_the_first_pass() {
     assert_eq!(run_retry(0, 5), (Ok(()), 1));
@@ -97,6 +98,8 @@ fn retry_stops_at_the_first_pass() {
 }
 
 // Catches: a Retry one attempt short (`1..attempts`).
+// [gallery: decorators-retry-one-attempt-short,
+// decorators-retry-stops-at-failure]
 #[test]
 fn retry_can_pass_on_the_last_attempt() {
     assert_eq!(run_retry(2, 3), (Ok(()), 3));
@@ -104,6 +107,8 @@ fn retry_can_pass_on_the_last_attempt() {
 
 // Catches: a Retry with one attempt too many (`0..=attempts`), or one that
 // returns the first failure instead of the last.
+// [gallery: decorators-retry-one-attempt-too-many,
+// decorators-retry-returns-first-failure]
 #[test]
 fn retry_gives_up_after_its_attempts_with_the_last_outcome() {
     assert_eq!(run_retry(10, 3), (Err("failure #3".to_string()), 3));
@@ -112,6 +117,7 @@ fn retry_gives_up_after_its_attempts_with_the_last_outcome() {
 
 // Catches: 0 attempts that never run the check (and pass or fail without
 // looking).
+// [gallery: decorators-retry-zero-attempts-never-runs]
 #[test]
 fn retry_with_zero_attempts_runs_once() {
     assert_eq!(run_retry(0, 0), (Ok(()), 1));
@@ -120,6 +126,8 @@ fn retry_with_zero_attempts_runs_once() {
 
 // Catches: a wrapper that renames the check, or a describe that drops the
 // inner description.
+// [gallery: decorators-retry-renames-the-check,
+// decorators-retry-describe-uses-name]
 #[test]
 fn retry_keeps_the_name_and_describes_its_attempts() {
     let (check, _) = flaky(0);
@@ -131,6 +139,7 @@ fn retry_keeps_the_name_and_describes_its_attempts() {
 }
 
 // Catches: a Timed that never compares the time with the budget.
+// [gallery: decorators-timed-ignores-budget]
 #[test]
 fn timed_fails_a_check_over_its_budget() {
     let slow = Slow {
@@ -144,6 +153,7 @@ fn timed_fails_a_check_over_its_budget() {
 }
 
 // Catches: a Timed that drops the inner reason when it is late.
+// [gallery: decorators-timed-drops-late-reason]
 #[test]
 fn timed_keeps_the_reason_of_a_slow_failure() {
     let slow = Slow {
@@ -161,6 +171,7 @@ fn timed_keeps_the_reason_of_a_slow_failure() {
 }
 
 // Catches: a Timed that runs the inner check twice (once to time it).
+// [gallery: decorators-timed-runs-twice]
 #[test]
 fn timed_passes_a_check_within_its_budget() {
     let (check, runs) = flaky(0);
@@ -170,6 +181,8 @@ fn timed_passes_a_check_within_its_budget() {
 }
 
 // Catches: a Timed that swallows the inner failure (returns Ok when in time).
+// [gallery: decorators-timed-runs-twice,
+// decorators-timed-swallows-fast-failure]
 #[test]
 fn timed_keeps_a_fast_failure() {
     let (check, runs) = flaky(1);
@@ -187,6 +200,7 @@ fn timed_keeps_the_name_and_describes_its_budget() {
 }
 
 // Catches: a Logged that calls the inner check twice, or logs other lines.
+// [gallery: decorators-logged-runs-twice, decorators-logged-uses-describe]
 #[test]
 fn logged_logs_the_start_and_a_pass() {
     let (check, runs) = flaky(0);
@@ -202,6 +216,7 @@ fn logged_logs_the_start_and_a_pass() {
 
 // Catches: a Logged that runs the check once for the log line and again for
 // the result (here the second run would pass, hiding the failure).
+// [gallery: decorators-logged-runs-twice]
 #[test]
 fn logged_logs_a_failure_with_its_reason_and_returns_it() {
     let (check, runs) = flaky(1);
@@ -232,9 +247,10 @@ impl Check for Noisy {
     }
 }
 
-// Catches: a Logged that writes its start line after the run (both lines
-// from one outcome, but the start no longer before the check), or the end
-// line before it. [gallery: decorators-logged-start-after-run]
+// Catches: a Logged that writes its start line after the run (both lines from
+// one outcome, but the start no longer before the check), or the end line
+// before it.
+// [gallery: decorators-logged-start-after-run]
 #[test]
 fn logged_logs_the_start_before_the_run_and_the_end_after_it() {
     let (logger, lines) = recorder();
@@ -264,6 +280,7 @@ fn logged_keeps_the_name_and_says_it_logs() {
 }
 
 // Catches: extension methods that do not build the matching wrapper.
+// [gallery: decorators-ext-retry-ignores-attempts]
 #[test]
 fn every_check_gets_the_extension_methods() {
     within(DEFAULT_LIMIT, "the extension methods", || {
@@ -286,6 +303,8 @@ fn every_check_gets_the_extension_methods() {
 
 // Catches: wrappers that do not compose (a wrapper that is not a `Check`
 // itself, or an inner check run more often than the outer retry asks).
+// [gallery: decorators-retry-renames-the-check,
+// decorators-retry-describe-uses-name, decorators-timed-describe-uses-name]
 #[test]
 fn decorators_nest() {
     within(DEFAULT_LIMIT, "nested decorators", || {
@@ -315,6 +334,8 @@ fn decorators_nest() {
 
 // Catches: a Retry that stops after a failure instead of a pass, shown on a
 // closure that is always down.
+// [gallery: decorators-retry-stops-at-failure,
+// decorators-ext-retry-ignores-attempts]
 #[test]
 fn closures_can_be_decorated_too() {
     let (outcome, calls) = within(DEFAULT_LIMIT, "a retried closure", || {

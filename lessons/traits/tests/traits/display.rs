@@ -19,6 +19,7 @@ fn bad_port(entry: &str) -> ParseServiceError {
 }
 
 // Catches: the Debug spelling (`Tcp`) or upper case.
+// [gallery: display-protocol-debug-spelling]
 #[test]
 fn protocols_display_in_lower_case() {
     assert_eq!(Protocol::Tcp.to_string(), "tcp");
@@ -42,6 +43,7 @@ fn protocols_honour_width_and_alignment() {
 }
 
 // Catches: a case-sensitive protocol parser.
+// [gallery: display-protocol-parse-case-sensitive]
 #[test]
 fn protocols_parse_in_any_case() {
     for (text, expected) in [
@@ -56,11 +58,13 @@ fn protocols_parse_in_any_case() {
     }
 }
 
-// Catches: an error that does not keep the input as given, or a parser that
-// accepts a prefix (`tcpx`) or trims.
+// Catches: an error that does not keep the input as given (lower-cased, say),
+// or a parser that accepts a prefix (`tcpx`) or trims.
+// [gallery: display-protocol-parse-trims,
+// display-protocol-parse-accepts-prefix, display-protocol-error-loses-input]
 #[test]
 fn an_unknown_protocol_is_an_error_carrying_the_input() {
-    for text in ["sctp", "", "tcpx", "tc", " tcp", "udp\n"] {
+    for text in ["sctp", "", "tcpx", "tc", " tcp", "udp\n", "SCTP", "Udp6"] {
         assert_eq!(
             text.parse::<Protocol>(),
             Err(ParseProtocolError {
@@ -71,8 +75,11 @@ fn an_unknown_protocol_is_an_error_carrying_the_input() {
     }
 }
 
-// Catches: ports sorted, spaces after the commas, or the protocol written
-// with its Debug spelling.
+// Catches: ports sorted, deduplicated or spaced, or the protocol written with
+// its Debug spelling.
+// [gallery: display-protocol-debug-spelling, display-ports-sorted,
+// display-ports-deduplicated, display-ports-spaced,
+// display-service-protocol-debug]
 #[test]
 fn services_display_as_name_ports_protocol() {
     let cases = [
@@ -84,6 +91,11 @@ fn services_display_as_name_ports_protocol() {
         (
             Service::new("alt", &[8443, 443, 1], Protocol::Tcp),
             "alt:8443,443,1/tcp",
+        ),
+        // A `Service` is plain data: it displays what it holds.
+        (
+            Service::new("odd", &[80, 80], Protocol::Tcp),
+            "odd:80,80/tcp",
         ),
     ];
     for (service, text) in cases {
@@ -105,6 +117,8 @@ fn services_parse_from_their_text() {
 
 // Catches: a service parser that compares the protocol case-sensitively, or
 // that changes the case of the name.
+// [gallery: display-protocol-parse-case-sensitive, display-name-lowercased,
+// display-service-protocol-case-sensitive]
 #[test]
 fn the_protocol_of_a_service_parses_in_any_case() {
     assert_eq!(
@@ -119,6 +133,7 @@ fn the_protocol_of_a_service_parses_in_any_case() {
 
 // Catches: a parser that does not trim the line (a name of "  ssh", or a
 // protocol of "tcp\n").
+// [gallery: display-line-not-trimmed]
 #[test]
 fn whitespace_around_the_text_is_ignored() {
     assert_eq!(
@@ -131,8 +146,9 @@ fn whitespace_around_the_text_is_ignored() {
     );
 }
 
-// Catches: a parser that trims each port entry (the rule: only the whole
-// text is trimmed).
+// Catches: a parser that trims each port entry (the rule: only the whole text
+// is trimmed).
+// [gallery: display-port-entries-trimmed]
 #[test]
 fn whitespace_inside_the_text_is_a_bad_port() {
     assert_eq!(parse("http: 80/tcp"), Err(bad_port(" 80")));
@@ -142,6 +158,7 @@ fn whitespace_inside_the_text_is_a_bad_port() {
 
 // Catches: no check for the colon (a panic on indexing, or a service with the
 // whole text as its name).
+// [gallery: display-missing-colon-not-reported]
 #[test]
 fn a_missing_colon_is_reported() {
     assert_eq!(parse("http80/tcp"), Err(ParseServiceError::MissingColon));
@@ -149,6 +166,7 @@ fn a_missing_colon_is_reported() {
 }
 
 // Catches: an empty name accepted.
+// [gallery: display-empty-name-accepted]
 #[test]
 fn an_empty_name_is_reported() {
     assert_eq!(parse(":80/tcp"), Err(ParseServiceError::EmptyName));
@@ -157,6 +175,7 @@ fn an_empty_name_is_reported() {
 
 // Catches: no check for the slash (the protocol taken as a default, or the
 // last port read as the protocol).
+// [gallery: display-missing-slash-defaults-to-tcp]
 #[test]
 fn a_missing_slash_is_reported() {
     assert_eq!(parse("http:80"), Err(ParseServiceError::MissingSlash));
@@ -164,12 +183,15 @@ fn a_missing_slash_is_reported() {
 }
 
 // Catches: an empty port list parsed as the bad port "" (or accepted).
+// [gallery: display-no-ports-as-bad-port]
 #[test]
 fn an_empty_port_list_is_reported() {
     assert_eq!(parse("http:/tcp"), Err(ParseServiceError::NoPorts));
 }
 
-// Catches: ports parsed with `u16::from_str` alone, which accepts 0 and `+80`.
+// Catches: ports parsed with `u16::from_str` alone, which accepts 0 and
+// `+80`.
+// [gallery: display-port-u16-from-str, display-port-zero-accepted]
 #[test]
 fn port_zero_and_signs_are_bad_ports() {
     assert_eq!(parse("http:0/tcp"), Err(bad_port("0")));
@@ -179,8 +201,8 @@ fn port_zero_and_signs_are_bad_ports() {
 }
 
 // Catches: an error that loses which port was wrong, numbers out of range
-// wrapped or clamped (65536 wraps to 0, which is refused anyway; 65537
-// wraps to 1), empty entries skipped.
+// wrapped or clamped (65536 wraps to 0, which is refused anyway; 65537 wraps
+// to 1), empty entries skipped.
 // [gallery: display-port-wraps-to-u16, display-empty-port-entries-skipped]
 #[test]
 fn non_numbers_and_out_of_range_ports_are_bad_ports() {
@@ -204,7 +226,8 @@ fn non_numbers_and_out_of_range_ports_are_bad_ports() {
 
 // Catches: leading zeros refused ("plain digits" are digits: `0080` is port
 // 80), or a length limit of five characters used as the range check.
-// [gallery: display-port-leading-zero-refused, display-port-longer-than-5-refused]
+// [gallery: display-port-leading-zero-refused,
+// display-port-longer-than-5-refused]
 #[test]
 fn leading_zeros_are_plain_digits() {
     assert_eq!(
@@ -219,6 +242,7 @@ fn leading_zeros_are_plain_digits() {
 }
 
 // Catches: the port range off by one at either end.
+// [gallery: display-port-65535-refused, display-port-1-refused]
 #[test]
 fn ports_1_and_65535_are_fine() {
     assert_eq!(
@@ -229,6 +253,7 @@ fn ports_1_and_65535_are_fine() {
 
 // Catches: `split(':')` that ignores the parts after the second one (would
 // accept `http:80:90/tcp` as port 80).
+// [gallery: display-split-ignores-second-colon]
 #[test]
 fn a_second_colon_is_not_ignored() {
     assert_eq!(parse("http:80:90/tcp"), Err(bad_port("80:90")));
@@ -237,6 +262,7 @@ fn a_second_colon_is_not_ignored() {
 
 // Catches: `split('/')` that ignores the parts after the second one (would
 // accept `tcp/udp` as tcp).
+// [gallery: display-split-ignores-second-slash]
 #[test]
 fn a_second_slash_is_not_ignored() {
     assert_eq!(parse("http:80/tcp/udp"), Err(protocol_error("tcp/udp")));
@@ -244,6 +270,7 @@ fn a_second_slash_is_not_ignored() {
 
 // Catches: an error type that loses which part was wrong (a protocol error
 // reported as a bad port, or without the protocol text).
+// [gallery: display-protocol-error-as-bad-port]
 #[test]
 fn a_bad_protocol_is_reported_with_its_text() {
     assert_eq!(parse("http:80/sctp"), Err(protocol_error("sctp")));
@@ -251,6 +278,8 @@ fn a_bad_protocol_is_reported_with_its_text() {
 }
 
 // Catches: errors checked in another order than left to right.
+// [gallery: display-missing-colon-not-reported,
+// display-protocol-checked-before-ports, display-slash-checked-before-name]
 #[test]
 fn the_first_problem_from_the_left_is_the_error() {
     // No colon wins over everything else.
@@ -295,6 +324,7 @@ proptest! {
 
     // Catches: any mismatch between the two directions (ports reordered or
     // deduplicated, a separator the parser does not expect).
+    // [gallery: display-ports-spaced]
     #[test]
     fn parse_reads_back_what_display_writes(service in any_service()) {
         let text = service.to_string();

@@ -31,6 +31,7 @@ fn names(servers: &[Server]) -> Vec<&str> {
 
 // Catches: a derived-style `PartialEq` that compares the IPs and services
 // too, or compares the names with their case.
+// [gallery: equality-eq-compares-addresses, equality-eq-case-sensitive]
 #[test]
 fn servers_with_the_same_name_in_any_case_are_equal() {
     let mut a = server("WEB-1", &["10.0.0.1"]);
@@ -43,6 +44,7 @@ fn servers_with_the_same_name_in_any_case_are_equal() {
 }
 
 // Catches: an `eq` that always says true, or compares a prefix.
+// [gallery: equality-eq-always-true, equality-eq-prefix]
 #[test]
 fn servers_with_different_names_differ() {
     assert!(named("web-1") != named("web-2"));
@@ -52,6 +54,7 @@ fn servers_with_different_names_differ() {
 
 // Catches: a `Hash` of the raw name (equal servers then hash apart, and a
 // `HashSet` keeps both).
+// [gallery: equality-hash-raw-name, equality-hash-feeds-addresses]
 #[test]
 fn equal_servers_hash_alike() {
     let lower = hash_of(&named("web-1"));
@@ -60,6 +63,7 @@ fn equal_servers_hash_alike() {
 }
 
 // Catches: a `Hash` that feeds in the IPs (equal servers hash apart).
+// [gallery: equality-hash-feeds-addresses]
 #[test]
 fn the_hash_ignores_the_addresses_and_services() {
     let mut with_service = server("web-1", &["10.0.0.7"]);
@@ -71,6 +75,7 @@ fn the_hash_ignores_the_addresses_and_services() {
 
 // Catches: an `Ord` that compares the raw names (then `DB-1 < cache`, and
 // `cmp` says Less for two equal servers).
+// [gallery: equality-ord-raw-name, equality-partial-ord-raw-name]
 #[test]
 fn the_order_ignores_case() {
     assert_eq!(named("WEB-1").cmp(&named("web-1")), Ordering::Equal);
@@ -83,6 +88,8 @@ fn the_order_ignores_case() {
 }
 
 // Catches: a sort by the raw name (upper case first), or a natural sort.
+// [gallery: equality-ord-raw-name, equality-ord-length-first,
+// equality-sort-by-raw-name]
 #[test]
 fn sort_inventory_orders_by_name_ignoring_case() {
     let mut servers = vec![
@@ -100,6 +107,7 @@ fn sort_inventory_orders_by_name_ignoring_case() {
 }
 
 // Catches: a dedup where the last occurrence wins, or that loses the order.
+// [gallery: equality-dedup-last-wins, equality-dedup-loses-order]
 #[test]
 fn dedup_keeps_the_first_of_equal_servers_in_order() {
     let servers = vec![
@@ -117,8 +125,9 @@ fn dedup_keeps_the_first_of_equal_servers_in_order() {
     );
 }
 
-// Catches: a `Hash` of the raw name: the set then keeps case variants
-// (with forty of them, a lucky hash collision cannot hide it).
+// Catches: a `Hash` of the raw name: the set then keeps case variants (with
+// forty of them, a lucky hash collision cannot hide it).
+// [gallery: equality-hash-raw-name]
 #[test]
 fn dedup_drops_every_case_variant() {
     let mut servers = Vec::new();
@@ -132,6 +141,7 @@ fn dedup_drops_every_case_variant() {
 }
 
 // Catches: a `HashSet` that does not find an equal server under another case.
+// [gallery: equality-hash-raw-name]
 #[test]
 fn a_hash_set_finds_a_server_under_any_case() {
     let mut set = HashSet::new();
@@ -143,6 +153,7 @@ fn a_hash_set_finds_a_server_under_any_case() {
 
 // Catches: services shown with their ports (`Display` of `Service`), or a
 // trailing space when there are none.
+// [gallery: equality-display-shows-ports, equality-display-trailing-space]
 #[test]
 fn a_server_displays_name_addresses_and_service_names() {
     let mut web = server("web-1", &["10.0.0.1", "10.0.0.2"]);
@@ -156,6 +167,7 @@ fn a_server_displays_name_addresses_and_service_names() {
 }
 
 // Catches: a Debug that leaves out fields or names them differently.
+// [gallery: equality-debug-without-services]
 #[test]
 fn a_server_debugs_as_a_struct() {
     let mut web = named("web-1");
@@ -168,6 +180,7 @@ fn a_server_debugs_as_a_struct() {
 }
 
 // Catches: a hand-written Debug that ignores `{:#?}`.
+// [gallery: equality-debug-ignores-alternate]
 #[test]
 fn a_server_pretty_debugs_over_several_lines() {
     let pretty = format!("{:#?}", named("db-1"));
@@ -216,6 +229,8 @@ proptest! {
 
     // Catches: an `Ord` that disagrees with `Eq` (raw names, or IPs), and a
     // `Hash` that disagrees with `Eq`.
+    // [gallery: equality-eq-case-sensitive, equality-ord-raw-name,
+    // equality-partial-ord-raw-name]
     #[test]
     fn eq_ord_and_hash_agree((a, b) in name_pair()) {
         let left = server(&a, &["10.0.0.1"]);

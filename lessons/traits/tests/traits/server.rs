@@ -25,6 +25,7 @@ fn assert_invalid(name: &str) {
 
 // Catches: rules that are too strict (upper case, all-digit labels, many
 // labels refused).
+// [gallery: server-upper-case-refused, server-digit-first-refused]
 #[test]
 fn valid_host_names_are_accepted() {
     for name in [
@@ -42,6 +43,7 @@ fn valid_host_names_are_accepted() {
 }
 
 // Catches: the label length off by one (63 refused, or 64 accepted).
+// [gallery: server-label-63-refused, server-label-64-accepted]
 #[test]
 fn a_label_may_have_63_characters_but_not_64() {
     let label63 = "a".repeat(63);
@@ -56,8 +58,10 @@ fn a_label_may_have_63_characters_but_not_64() {
     assert_invalid(&format!("x.{label64}.y"));
 }
 
-// Catches: the total length off by one (253 refused, or 254 accepted), or
-// no total length check at all (every label here is short enough).
+// Catches: the total length off by one (253 refused, or 254 accepted), or no
+// total length check at all (every label here is short enough).
+// [gallery: server-name-253-refused, server-name-254-accepted,
+// server-no-total-length-check]
 #[test]
 fn a_name_may_have_253_characters_but_not_254() {
     let label = "a".repeat(63);
@@ -72,6 +76,8 @@ fn a_name_may_have_253_characters_but_not_254() {
 
 // Catches: a leading or trailing hyphen accepted, or checked only on the
 // whole name instead of on each label.
+// [gallery: server-hyphen-checked-on-whole-name,
+// server-hyphens-at-label-ends-accepted]
 #[test]
 fn no_label_starts_or_ends_with_a_hyphen() {
     for name in ["-web", "web-", "-", "a.-b", "a.b-", "-a.b", "a-.b"] {
@@ -81,6 +87,7 @@ fn no_label_starts_or_ends_with_a_hyphen() {
 
 // Catches: empty labels accepted (`a..b`, a dot at either end) or the empty
 // name accepted.
+// [gallery: server-empty-labels-skipped]
 #[test]
 fn empty_labels_and_the_empty_name_are_refused() {
     for name in ["", ".", "a..b", ".a", "a.", "a.b.."] {
@@ -90,6 +97,7 @@ fn empty_labels_and_the_empty_name_are_refused() {
 
 // Catches: characters other than ASCII letters, digits and '-' accepted
 // (`char::is_alphanumeric` accepts 'é').
+// [gallery: server-unicode-letters-accepted]
 #[test]
 fn only_ascii_letters_digits_and_hyphens_are_allowed() {
     for name in ["web_1", "web 1", "wéb", "web!", "a/b", "a:b", "web\t1"] {
@@ -107,6 +115,7 @@ fn new_builds_a_server_without_services() {
 }
 
 // Catches: `new` that does not validate the name.
+// [gallery: server-new-skips-validation]
 #[test]
 fn new_refuses_an_invalid_name() {
     let result = Server::new("web_1", vec![ip("10.0.0.1")]);
@@ -118,6 +127,7 @@ fn new_refuses_an_invalid_name() {
 }
 
 // Catches: a server built without any address.
+// [gallery: server-new-accepts-no-address]
 #[test]
 fn new_refuses_a_server_without_addresses() {
     let result = Server::new("web-1", Vec::new());
@@ -132,6 +142,7 @@ fn rename_to_a_valid_name() {
 }
 
 // Catches: `rename` that skips validation (a setter that just assigns).
+// [gallery: server-rename-skips-validation]
 #[test]
 fn rename_validates_the_new_name() {
     let mut server = web1();
@@ -143,8 +154,9 @@ fn rename_validates_the_new_name() {
     }
 }
 
-// Catches: `rename` that changes the name before validating it (the old
-// name is lost on error).
+// Catches: `rename` that changes the name before validating it (the old name
+// is lost on error).
+// [gallery: server-rename-assigns-before-validating]
 #[test]
 fn a_refused_rename_keeps_the_old_name() {
     let mut server = web1();
@@ -163,6 +175,7 @@ fn add_service_keeps_the_services_in_order() {
 }
 
 // Catches: a service without ports accepted.
+// [gallery: server-service-without-ports-accepted]
 #[test]
 fn a_service_without_ports_is_refused() {
     let mut server = web1();
@@ -176,9 +189,11 @@ fn a_service_without_ports_is_refused() {
     assert!(server.services().is_empty(), "the server is unchanged");
 }
 
-// Catches: a clash on the same protocol accepted, an error that names the
-// new service instead of the one holding the port, or a refused service
-// added anyway.
+// Catches: a clash on the same protocol accepted, an error that names the new
+// service instead of the one holding the port, or a refused service added
+// anyway.
+// [gallery: server-clash-with-existing-accepted,
+// server-port-taken-names-the-newcomer, server-refused-service-added-anyway]
 #[test]
 fn a_port_taken_for_the_same_protocol_is_refused() {
     let mut server = web1();
@@ -197,9 +212,10 @@ fn a_port_taken_for_the_same_protocol_is_refused() {
     assert_eq!(server.services().len(), 1, "the server is unchanged");
 }
 
-// Catches: a clash checked only against the most recently added service
-// (the holder here was added two services earlier), or only against the
-// first one. [gallery: server-clash-with-last-service-only,
+// Catches: a clash checked only against the most recently added service (the
+// holder here was added two services earlier), or only against the first one.
+// [gallery: server-clash-with-existing-accepted,
+// server-port-taken-names-the-newcomer, server-clash-with-last-service-only,
 // server-clash-with-first-service-only]
 #[test]
 fn a_port_taken_by_any_earlier_service_is_refused() {
@@ -236,6 +252,7 @@ fn a_port_taken_by_any_earlier_service_is_refused() {
 
 // Catches: a port clash on the other protocol wrongly refused (DNS uses
 // 53/tcp and 53/udp).
+// [gallery: server-clash-ignores-protocol]
 #[test]
 fn the_same_port_on_the_other_protocol_is_fine() {
     let mut server = web1();
@@ -250,8 +267,10 @@ fn the_same_port_on_the_other_protocol_is_fine() {
     assert_eq!(server.services().len(), 2);
 }
 
-// Catches: only the existing services checked, not the new service's own
-// port list.
+// Catches: only the existing services checked, not the new service's own port
+// list.
+// [gallery: server-refused-service-added-anyway,
+// server-duplicate-port-in-service-missed]
 #[test]
 fn a_port_listed_twice_in_one_service_is_refused() {
     let mut server = web1();
@@ -282,6 +301,7 @@ proptest! {
 
     // Catches: rules stricter than RFC 1123 (digits first, hyphens inside,
     // upper case, many labels).
+    // [gallery: server-upper-case-refused, server-digit-first-refused]
     #[test]
     fn every_well_formed_name_is_accepted(
         labels in prop::collection::vec("[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?", 1..5)
