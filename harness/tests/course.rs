@@ -88,6 +88,27 @@ fn the_book_builds_with_its_listings() {
         "the listing starts with {:?}",
         listing.lines().next()
     );
+    // Every figure reads on a phone: at most 600 px wide, so that it is
+    // shown at least at 60 % on a 400 px screen, with text of 14 px or more.
+    for figure in fs::read_dir(course_root().join("book/src/img")).unwrap() {
+        let path = figure.unwrap().path();
+        if path.extension().is_none_or(|x| x != "svg") {
+            continue;
+        }
+        let svg = fs::read_to_string(&path).unwrap();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let width: f64 = svg
+            .split("viewBox=\"")
+            .nth(1)
+            .and_then(|v| v.split_whitespace().nth(2))
+            .and_then(|w| w.parse().ok())
+            .unwrap_or_else(|| panic!("{name} has no viewBox"));
+        assert!(width <= 600.0, "{name} is {width} px wide");
+        for size in svg.split("font-size=\"").skip(1) {
+            let size: f64 = size.split('"').next().unwrap().parse().unwrap();
+            assert!(size >= 14.0, "{name} has {size} px text");
+        }
+    }
     // Search is on: the index the search box loads exists, and it indexes
     // the chapters' text.
     let book = course_root().join("target/book");
