@@ -52,7 +52,8 @@ fn kind_tells_files_folders_and_links_apart_without_following() {
     );
 }
 
-// Catches: fs-same-file-by-content, fs-same-file-without-following:
+// Catches: fs-same-file-by-content, fs-same-file-by-path,
+// fs-same-file-without-following:
 // comparing paths or contents to decide whether two names are one file (a
 // copy has the same content, a hard link is the same file); and
 // `symlink_metadata` here, where a link is followed to its file, as

@@ -7,8 +7,9 @@ use files::text::{Level, LogSummary, level_of, summarize, summarize_file, tail, 
 
 use crate::write_file;
 
-// Catches: text-level-by-substring: a level found with `contains`, so that
-// `ERROR:` or `information` count.
+// Catches: text-level-by-substring, text-level-splits-on-spaces: a level
+// found with `contains`, so that `ERROR:` or a later `ERROR` count; and
+// words split on `' '` only, so that a tab-separated `ERROR` is missed.
 #[test]
 fn the_level_is_the_first_word_that_names_one() {
     assert_eq!(
@@ -24,6 +25,7 @@ fn the_level_is_the_first_word_that_names_one() {
         None,
         "`ERROR:` is not `ERROR`"
     );
+    assert_eq!(level_of("web-1\tERROR\tdisk full"), Some(Level::Error));
     assert_eq!(level_of("information only"), None);
     assert_eq!(level_of(""), None);
 }
@@ -58,8 +60,11 @@ fn a_final_newline_ends_a_line_and_does_not_start_one() {
     assert_eq!((blank.lines, blank.other), (2, 2), "empty lines are lines");
 }
 
-// Catches: text-keeps-carriage-return: a `\r` left at the end of each line, so that
-// `ERROR\r` is not `ERROR`.
+// A `\r` left at the end of each line: `ERROR\r` is not `ERROR` to a
+// `level_of` that splits on spaces (text-level-splits-on-spaces is caught
+// by the test above; with `split_whitespace`, `\r` is whitespace and no
+// count changes, so `tail`'s test below is the one that catches
+// text-keeps-carriage-return).
 #[test]
 fn crlf_line_ends_are_handled() {
     let summary = summarize("x INFO a\r\ny ERROR\r\nz WARN\r\n".as_bytes()).unwrap();
@@ -107,6 +112,7 @@ fn tail_gives_the_last_lines_in_order() {
     );
 }
 
+// Catches: text-keeps-carriage-return: `b\r` instead of `b`.
 #[test]
 fn tail_handles_crlf_no_final_newline_and_tiny_files() {
     let lines = |text: &str, n| tail_from(Cursor::new(text.as_bytes().to_vec()), n).unwrap();

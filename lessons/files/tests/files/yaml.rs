@@ -318,4 +318,13 @@ fn a_misspelt_key_in_a_config_is_refused() {
         parse_deploy_config(&typo),
         Err(FormatError::Parse { .. })
     ));
+    // A key that may be left out: without the check, the typo would go
+    // unnoticed and `owner` would be `None`.
+    let optional = TRAPS.replace("owner:", "ownre:");
+    match parse_deploy_config(&optional) {
+        Err(FormatError::Parse { message, .. }) => {
+            assert!(message.contains("unknown field `ownre`"), "{message}")
+        }
+        other => panic!("the misspelt `ownre` was not refused: {other:?}"),
+    }
 }
