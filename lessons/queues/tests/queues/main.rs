@@ -15,8 +15,15 @@ mod ring;
 mod work_queue;
 
 use std::collections::BTreeMap;
+use std::time::Duration;
 
 pub use testkit::counts;
+
+/// How long a thread that was seen asleep may take to return once it has
+/// been woken (it needs only to be scheduled): generous for a loaded
+/// machine, and short, so that a thread nobody woke fails its test in
+/// seconds.
+pub const WOKEN: Duration = Duration::from_secs(5);
 
 /// Checks that, within `items` (tagged `(producer, seq)`), each producer's
 /// sequence numbers appear in increasing order: the queue kept each
