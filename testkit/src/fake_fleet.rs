@@ -126,12 +126,15 @@ impl FakeFleet {
         &self.servers
     }
 
-    /// Connections open right now, over the whole fleet.
+    /// Requests in flight right now, over the whole fleet: connections
+    /// accepted and not yet answered (a connection stops counting just
+    /// before its answer is written, so the count never runs ahead of the
+    /// client's own).
     pub fn in_flight(&self) -> usize {
         self.shared.in_flight.load(Ordering::SeqCst)
     }
 
-    /// The most connections that were ever open at once.
+    /// The most requests that were ever in flight at once.
     pub fn max_in_flight(&self) -> usize {
         self.shared.max_in_flight.load(Ordering::SeqCst)
     }
@@ -232,13 +235,14 @@ fn accept_loop(
             .name("fake-fleet-conn".into())
             .stack_size(64 * 1024)
             .spawn(move || {
-                serve(stream, &name, &behaviour, &shared_for_conn);
+                let mut counted = true;
+                serve(stream, &name, &behaviour, &shared_for_conn, &mut counted);
                 shared_for_conn
                     .open
                     .lock()
                     .expect("open connections")
                     .remove(&id);
-                shared_for_conn.in_flight.fetch_sub(1, Ordering::SeqCst);
+                leave(&shared_for_conn, &mut counted);
             });
         match handle {
             Ok(handle) => {
@@ -270,8 +274,24 @@ fn read_head(stream: &mut TcpStream) -> bool {
     true
 }
 
-fn serve(mut stream: TcpStream, name: &str, behaviour: &Behaviour, shared: &Shared) {
+/// The connection stops counting as in flight: just before its answer is
+/// written (a client cannot be done before that, so the fleet never counts
+/// more at once than the client has open), or when it ends unanswered.
+fn leave(shared: &Shared, counted: &mut bool) {
+    if std::mem::take(counted) {
+        shared.in_flight.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+fn serve(
+    mut stream: TcpStream,
+    name: &str,
+    behaviour: &Behaviour,
+    shared: &Shared,
+    counted: &mut bool,
+) {
     if *behaviour == Behaviour::ResetMidResponse {
+        leave(shared, counted);
         // Unread request bytes in the socket make the close a reset (RST).
         let _ = stream.write_all(b"HTTP/1.1 200 OK\r\nContent-Le");
         return;
@@ -316,6 +336,7 @@ fn serve(mut stream: TcpStream, name: &str, behaviour: &Behaviour, shared: &Shar
         503 => "Service Unavailable",
         _ => "Status",
     };
+    leave(shared, counted);
     let response = format!(
         "HTTP/1.1 {status} {reason}\r\nContent-Type: text/plain\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
         body.len()
