@@ -95,14 +95,18 @@ pub fn check(course: &Course, target: Target<'_>, options: &CheckOptions) -> Res
     };
     let changed_tests = seal::changed_tests(course, lesson)?;
     if !changed_tests.is_empty() && !solution {
+        let paths: Vec<String> = changed_tests
+            .iter()
+            .map(|p| format!("lessons/{}/{p}", lesson.id))
+            .collect();
         println!(
             "{} the files of lesson {} that decide what is tested differ from the course's ({}). \
-             Exercises they cover are not counted as done; `git checkout -- lessons/{}` restores \
-             them (your work is in src/, which that would restore too: copy it first).",
+             Exercises they cover are not counted as done, not even after they are restored; \
+             `git checkout -- {}` restores them.",
             paint(WARN, "warning:"),
             lesson.id,
             changed_tests.join(", "),
-            lesson.id
+            paths.join(" ")
         );
     }
     let prefix = target.exercise.map(|e| format!("{}::", e.id));
@@ -117,7 +121,7 @@ pub fn check(course: &Course, target: Target<'_>, options: &CheckOptions) -> Res
         LessonRun::DidNotCompile(errors) => {
             diagnostics::print_build_failure(target, &heading, &errors, variant);
             if !solution {
-                record(course, target, &BTreeMap::new(), true);
+                record(course, target, &BTreeMap::new(), changed_tests.is_empty());
             }
             false
         }
