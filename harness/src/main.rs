@@ -112,8 +112,9 @@ enum Command {
     },
     /// Maintainers: prove that every test passes on the solution and fails on the stub.
     Verify {
-        /// Per lesson and variant, stop the tests after this many seconds.
-        #[arg(long, value_name = "SECS", default_value_t = 2 * DEFAULT_TIMEOUT_SECS)]
+        /// Per lesson and variant, stop the tests after this many seconds (at least 1).
+        #[arg(long, value_name = "SECS", default_value_t = 2 * DEFAULT_TIMEOUT_SECS,
+              value_parser = at_least_one_second)]
         timeout: u64,
     },
     /// Maintainers: prove that the tests catch every wrong solution in gallery/ (each a diff
