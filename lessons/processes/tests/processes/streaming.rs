@@ -141,9 +141,6 @@ fn steps_read_an_empty_stdin() {
     });
 }
 
-// Catches: streaming-keeps-a-sender (a `Sender` kept on the receiving side:
-// `for line in rx` never ends, and `within` fails the test; every other
-// test of `stream` too).
 #[test]
 fn stdout_and_stderr_are_told_apart() {
     let (lines, result) = lines_of(Cmd::new("sh", &["-c", "echo to-out; echo to-err >&2"]));
@@ -193,6 +190,10 @@ fn empty_lines_count_and_a_last_line_needs_no_newline() {
     let (lines, result) = lines_of(Cmd::new("printf", &["init\n\ndone"]));
     result.unwrap();
     assert_eq!(stdout_lines(&lines), ["init", "", "done"]);
+    // A final `\n` ends the last line; no empty line follows it.
+    let (lines, result) = lines_of(Cmd::new("printf", &["init\n\n"]));
+    result.unwrap();
+    assert_eq!(stdout_lines(&lines), ["init", ""]);
 }
 
 // Catches: streaming-lines-stop-at-bad-utf8 (`BufRead::lines()`, whose
