@@ -52,7 +52,8 @@
 //! its time-out. A call that times out removes its id from the map and
 //! returns `CallError::TimedOut`: the connection stays usable. Never hold
 //! the lock while waiting for an answer: the other callers could not even
-//! send. A notification (`notify`) has no `"id"` member at all.
+//! send. A notification (`notify`) has no `"id"` member at all. A refused
+//! connection is an error of `connect` at once: no retrying.
 //!
 //! **Over HTTP** (`start_rpc_http`): `POST /rpc` with the same JSON as the
 //! body; the answer is a `200` with `Content-Type: application/json` and
@@ -68,8 +69,11 @@
 //! backquotes in an argument stay plain text), and only if its name is
 //! **exactly** one of the allow-list (`sh` is not `sha256sum`, `printf ` is
 //! not `printf`); otherwise [`NOT_ALLOWED`], and nothing runs. It answers
-//! `{"status": 0, "stdout": "hi", "stderr": ""}` (`status` is `null` if a
-//! signal ended the program). After `time_limit` the program is killed
+//! `{"status": 0, "stdout": "hi", "stderr": ""}`: the exit code itself
+//! (`null` if a signal ended the program), and both streams, read at the
+//! same time (a program that fills one pipe while you wait on the other
+//! never ends), each cut at [`MAX_OUTPUT`] bytes (read the rest and drop
+//! it). After `time_limit` the program is killed
 //! (and waited for) and the answer is [`RUN_TIMED_OUT`]. A program that
 //! cannot be started is [`CANNOT_START`]; params of the wrong shape are
 //! [`INVALID_PARAMS`].

@@ -23,8 +23,8 @@ use sockets::echo::TcpServer;
 use sockets::http_server::Limits;
 use sockets::rpc::{
     CANNOT_START, CallError, INTERNAL_ERROR, INVALID_PARAMS, INVALID_REQUEST, MAX_FRAME,
-    METHOD_NOT_FOUND, NOT_ALLOWED, PARSE_ERROR, RUN_TIMED_OUT, Registry, RpcClient, RpcError,
-    command_service, run_command, start_rpc, start_rpc_http,
+    MAX_OUTPUT, METHOD_NOT_FOUND, NOT_ALLOWED, PARSE_ERROR, RUN_TIMED_OUT, Registry, RpcClient,
+    RpcError, command_service, run_command, start_rpc, start_rpc_http,
 };
 use testkit::{DEFAULT_LIMIT, process_running, unique_marker, wait_for, within};
 
@@ -714,7 +714,7 @@ fn a_slow_handler_times_out_and_the_connection_goes_on() {
             "waited {waited:?}"
         );
         assert_eq!(
-            started.try_recv(),
+            started.recv_timeout(DEFAULT_LIMIT),
             Ok(1),
             "the slow call reached its handler"
         );
@@ -825,15 +825,23 @@ fn notify_sends_a_request_without_an_id() {
     shutdown(server);
 }
 
+// Catches: rpc-connect-retries-refused (a refused connection tried again
+// until the time-out: a server that is down makes every caller wait).
 #[test]
-fn connecting_to_a_closed_port_is_refused() {
+fn connecting_to_a_closed_port_is_refused_at_once() {
     let addr = closed_port();
+    let begun = Instant::now();
     let result = within(DEFAULT_LIMIT, "connect", move || {
         RpcClient::connect(addr, CLIENT_TIMEOUT).map(drop)
     });
+    let waited = begun.elapsed();
     assert_eq!(
         result.map_err(|e| e.kind()),
         Err(io::ErrorKind::ConnectionRefused)
+    );
+    assert!(
+        waited < CLIENT_TIMEOUT / 2,
+        "a refusal is an answer: {waited:?} to report it"
     );
 }
 
@@ -950,9 +958,12 @@ fn run(params: Value, names: &[&str], limit: Duration) -> Result<Value, RpcError
     })
 }
 
+// Catches: rpc-run-status-as-bool (the exit status reduced to success or
+// failure: `false`'s 1 and `grep`'s 2, "an error", look alike), and
+// stderr lost or mixed into stdout.
 #[test]
 fn run_returns_the_exit_status_and_the_output() {
-    let names = ["printf", "false", "ls"];
+    let names = ["printf", "false", "grep"];
     let limit = Duration::from_secs(5);
     let printed = run(
         json!({"program": "printf", "args": ["%s|%s", "a b", "c"]}),
@@ -965,16 +976,47 @@ fn run_returns_the_exit_status_and_the_output() {
     );
     let failed = run(json!({"program": "false"}), &names, limit).expect("false runs");
     assert_eq!(failed["status"], 1, "{failed}");
+    // POSIX grep: 1 is "no line matched", 2 and above "an error".
     let missing = run(
-        json!({"program": "ls", "args": ["/no/such/dir/for/rpc"]}),
+        json!({"program": "grep", "args": ["x", "/no/such/file/for/rpc"]}),
         &names,
         limit,
     )
-    .expect("ls runs");
-    assert_ne!(missing["status"], 0, "{missing}");
+    .expect("grep runs");
+    assert_eq!(missing["status"], 2, "{missing}");
+    assert_eq!(missing["stdout"], "", "{missing}");
     assert!(
-        missing["stderr"].as_str().is_some_and(|e| !e.is_empty()),
-        "ls's complaint is in stderr: {missing}"
+        missing["stderr"]
+            .as_str()
+            .is_some_and(|e| e.contains("/no/such/file/for/rpc")),
+        "grep's complaint is in stderr: {missing}"
+    );
+}
+
+// Catches: rpc-run-output-unbounded (a program's whole output kept and
+// sent, however large: one `run` can fill the server's memory).
+#[test]
+fn run_keeps_at_most_max_output_bytes_of_each_stream() {
+    let width = format!("%{}s", 3 * MAX_OUTPUT);
+    let printed = run(
+        json!({"program": "printf", "args": [width, "x"]}),
+        &["printf"],
+        Duration::from_secs(5),
+    )
+    .expect("printf runs");
+    assert_eq!(
+        printed["status"], 0,
+        "a program whose output is cut still ends"
+    );
+    let stdout = printed["stdout"].as_str().expect("stdout is text");
+    assert_eq!(
+        stdout.len(),
+        MAX_OUTPUT,
+        "stdout is cut at MAX_OUTPUT bytes"
+    );
+    assert!(
+        stdout.bytes().all(|b| b == b' '),
+        "the first bytes are kept"
     );
 }
 
@@ -1060,6 +1102,8 @@ fn a_program_over_the_time_limit_is_killed() {
     );
 }
 
+// Catches: rpc-run-skips-bad-args (an argument that is not a string
+// skipped, and the program run without it).
 #[test]
 fn run_refuses_params_it_cannot_use() {
     for params in [
