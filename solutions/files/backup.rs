@@ -179,7 +179,7 @@ pub fn backup(src: &Path, dest_dir: &Path, date: Date) -> Result<PathBuf, Backup
             .check_links_again()
             .map_err(|(entry, reason)| BackupError::Unsupported {
                 path: src.join(entry),
-                reason,
+                reason: format!("{reason}: a restore would refuse it"),
             })?;
         builder.into_inner()?.finish()?.sync_all()?;
         Ok(())
