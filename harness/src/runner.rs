@@ -180,7 +180,7 @@ impl TestRun {
         match code {
             Some(code) if incomplete => Some(format!(
                 "the test binary exited with code {code}{during}, before every test had \
-                 finished (does the code call std::process::exit?)"
+                 finished: does the code call std::process::exit?"
             )),
             Some(0 | 101) | None => None,
             Some(code) => Some(format!(

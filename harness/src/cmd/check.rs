@@ -299,15 +299,20 @@ impl Verdict {
                     None => test.missing = true,
                 }
             }
-            if let Some(why) = run.abnormal_end() {
-                let at = run
-                    .run
-                    .unfinished
-                    .as_ref()
-                    .and_then(|t| sources.get(t))
-                    .map(|s| format!(" ({}:{})", course.display_path(&s.file), s.line))
-                    .unwrap_or_default();
-                abnormal.push((number, format!("{why}{at}")));
+            if let Some(mut why) = run.abnormal_end() {
+                // Name the file and line of the test that was running.
+                if let Some(test) = &run.run.unfinished
+                    && let Some(source) = sources.get(test)
+                {
+                    let during = format!("while running {test}");
+                    let at = format!(
+                        "{during} ({}:{})",
+                        course.display_path(&source.file),
+                        source.line
+                    );
+                    why = why.replacen(&during, &at, 1);
+                }
+                abnormal.push((number, why));
             }
         }
         Verdict {
@@ -465,8 +470,15 @@ impl Verdict {
                 println!("{line}");
             }
         } else {
-            for exercise in &target.lesson.exercises {
-                let Some(t) = tally.get(&exercise.id) else {
+            // Exercises in course order, then any group of tests that is
+            // not an exercise (a test at the binary's root).
+            let known = target.lesson.exercises.iter().map(|e| e.id.as_str());
+            let others = tally
+                .keys()
+                .map(String::as_str)
+                .filter(|id| target.lesson.exercise(id).is_none());
+            for id in known.chain(others) {
+                let Some(t) = tally.get(id) else {
                     continue;
                 };
                 let mark = if t.passed == t.total {
@@ -474,7 +486,7 @@ impl Verdict {
                 } else {
                     paint(BAD, "✗")
                 };
-                println!("  {mark} {:<14} {}/{}", exercise.id, t.passed, t.total);
+                println!("  {mark} {id:<14} {}/{}", t.passed, t.total);
             }
         }
 
