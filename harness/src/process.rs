@@ -221,6 +221,10 @@ impl Bounds {
 pub fn run_bounded(mut command: Command, bounds: Bounds) -> Result<Finished> {
     become_subreaper();
     command
+        // A jobserver named here would be one of the fds `init` closed.
+        .env_remove("MAKEFLAGS")
+        .env_remove("MFLAGS")
+        .env_remove("CARGO_MAKEFLAGS")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
