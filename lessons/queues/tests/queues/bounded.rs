@@ -1,21 +1,23 @@
 //! Exercise 3: a bounded queue: back pressure.
 
 use std::sync::Arc;
-use std::sync::mpsc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
 use std::time::{Duration, Instant};
 
 use queues::bounded::{BoundedQueue, Full};
+use testkit::asleep::watch;
 use testkit::{DEFAULT_LIMIT, within};
 
-use crate::{assert_each_producer_in_order, counts};
+use crate::{WOKEN, assert_each_producer_in_order, counts, join_while_moving};
 
-// Wrong solution caught: a LIFO.
+// Catches: bounded-lifo, bounded-try-pop-waits (a `try_pop` that waits on
+// an empty queue instead of saying `None`).
 #[test]
 fn items_come_out_first_in_first_out() {
-    let queue = BoundedQueue::new(3);
-    assert_eq!(queue.capacity(), 3);
-    let out = within(DEFAULT_LIMIT, "push and pop", move || {
+    let out = within(WOKEN, "push and pop", move || {
+        let queue = BoundedQueue::new(3);
+        assert_eq!(queue.capacity(), 3);
         let mut out = Vec::new();
         for seq in 0..3 {
             queue.push(seq);
@@ -30,24 +32,32 @@ fn items_come_out_first_in_first_out() {
     assert_eq!(out, [0, 1, 2, 3]);
 }
 
-// Wrong solutions caught: a queue that lets the (k+1)th item in, and a
-// `try_push` that drops the item it refuses instead of giving it back.
+// Catches: bounded-k-plus-one (a queue that lets the (k+1)th item in),
+// bounded-try-push-drops (`Ok` for an item it did not keep).
 #[test]
 fn try_push_on_a_full_queue_gives_the_item_back() {
-    let queue = BoundedQueue::new(2);
-    assert_eq!(queue.try_push("a".to_string()), Ok(()));
-    assert_eq!(queue.try_push("b".to_string()), Ok(()));
-    assert_eq!(queue.try_push("c".to_string()), Err(Full("c".to_string())));
-    assert_eq!(queue.len(), 2);
-    assert_eq!(queue.try_pop().as_deref(), Some("a"));
-    assert_eq!(queue.try_push("c".to_string()), Ok(()));
+    let (refused, len, front, again) = within(DEFAULT_LIMIT, "try_push and try_pop", || {
+        let queue = BoundedQueue::new(2);
+        assert_eq!(queue.try_push("a".to_string()), Ok(()));
+        assert_eq!(queue.try_push("b".to_string()), Ok(()));
+        let refused = queue.try_push("c".to_string());
+        let len = queue.len();
+        let front = queue.try_pop();
+        (refused, len, front, queue.try_push("c".to_string()))
+    });
+    assert_eq!(refused, Err(Full("c".to_string())));
+    assert_eq!(len, 2);
+    assert_eq!(front.as_deref(), Some("a"));
+    assert_eq!(again, Ok(()), "a pop made room");
 }
 
+// Catches: bounded-push-timeout-does-not-wait (gives up at once, like
+// `try_push`).
 #[test]
 fn push_timeout_waits_then_gives_the_item_back() {
-    let queue = BoundedQueue::new(1);
-    queue.try_push(1).unwrap();
     let (result, waited) = within(DEFAULT_LIMIT, "push_timeout", move || {
+        let queue = BoundedQueue::new(1);
+        queue.try_push(1).unwrap();
         let start = Instant::now();
         let result = queue.push_timeout(2, Duration::from_millis(100));
         (result, start.elapsed())
@@ -59,57 +69,123 @@ fn push_timeout_waits_then_gives_the_item_back() {
     );
 }
 
+// Catches: bounded-push-timeout-sleeps (sleeps its whole timeout, then
+// tries once), bounded-pop-does-not-notify (a pop makes room and tells no
+// waiting producer). The producer has a minute; it is seen asleep, then a
+// pop makes room, and it must take it at once.
 #[test]
-fn pop_timeout_on_an_empty_queue_gives_none() {
-    let queue: BoundedQueue<u8> = BoundedQueue::new(1);
-    let got = within(DEFAULT_LIMIT, "pop_timeout", move || {
-        queue.pop_timeout(Duration::from_millis(50))
-    });
-    assert_eq!(got, None);
+fn push_timeout_takes_the_room_a_pop_makes_while_it_waits() {
+    let queue = Arc::new(BoundedQueue::new(1));
+    let filler = Arc::clone(&queue);
+    within(DEFAULT_LIMIT, "try_push", move || filler.try_push(1)).unwrap();
+    let producer = {
+        let queue = Arc::clone(&queue);
+        watch("push_timeout(60 s) on a full queue", move || {
+            queue.push_timeout(2, Duration::from_secs(60))
+        })
+    };
+    producer.wait_asleep(DEFAULT_LIMIT);
+    let consumer = Arc::clone(&queue);
+    assert_eq!(
+        within(DEFAULT_LIMIT, "try_pop", move || consumer.try_pop()),
+        Some(1)
+    );
+    assert_eq!(producer.join_within(WOKEN), Ok(()));
+    assert_eq!(
+        within(DEFAULT_LIMIT, "try_pop", move || queue.try_pop()),
+        Some(2)
+    );
 }
 
-// Wrong solution caught: a `push` that does not wait while the queue is
-// full (no back pressure). The extra push must not return until a pop
-// makes room; the test only waits a moment for a wrong early return, so a
-// correct queue can never fail it.
+// Catches: bounded-pop-timeout-does-not-wait (gives up at once, like
+// `try_pop`).
+#[test]
+fn pop_timeout_on_an_empty_queue_waits_then_gives_none() {
+    let (got, waited) = within(DEFAULT_LIMIT, "pop_timeout", move || {
+        let queue: BoundedQueue<u8> = BoundedQueue::new(1);
+        let start = Instant::now();
+        (
+            queue.pop_timeout(Duration::from_millis(100)),
+            start.elapsed(),
+        )
+    });
+    assert_eq!(got, None);
+    assert!(
+        waited >= Duration::from_millis(100),
+        "pop_timeout(100 ms) gave up after {waited:?}, before its timeout"
+    );
+}
+
+// Catches: bounded-pop-timeout-sleeps (sleeps its whole timeout, then
+// tries once), bounded-push-does-not-notify (a push tells no waiting
+// consumer). The consumer has a minute; it is seen asleep, then an item
+// arrives, and it must take it at once.
+#[test]
+fn pop_timeout_takes_an_item_pushed_while_it_waits() {
+    let queue = Arc::new(BoundedQueue::new(2));
+    let consumer = {
+        let queue = Arc::clone(&queue);
+        watch("pop_timeout(60 s) on an empty queue", move || {
+            queue.pop_timeout(Duration::from_secs(60))
+        })
+    };
+    consumer.wait_asleep(DEFAULT_LIMIT);
+    within(DEFAULT_LIMIT, "try_push", move || queue.try_push(7)).unwrap();
+    assert_eq!(consumer.join_within(WOKEN), Some(7));
+}
+
+// Catches: bounded-pop-spins (a `pop` that locks, looks and unlocks in a
+// loop instead of sleeping on `not_empty`), bounded-push-does-not-notify.
+#[test]
+fn pop_on_an_empty_queue_sleeps_until_a_push() {
+    let queue = Arc::new(BoundedQueue::new(2));
+    let consumer = {
+        let queue = Arc::clone(&queue);
+        watch("pop on an empty queue", move || queue.pop())
+    };
+    consumer.wait_asleep(WOKEN);
+    within(DEFAULT_LIMIT, "push", move || queue.push("job-1"));
+    assert_eq!(consumer.join_within(WOKEN), "job-1");
+}
+
+// Catches: bounded-push-does-not-wait (no back pressure: the push goes in
+// past the capacity), bounded-pop-does-not-notify (the pop makes room and
+// the producer sleeps on). The producer is seen asleep in `push` before
+// the pop, so neither can pass by luck.
 #[test]
 fn push_on_a_full_queue_waits_for_a_pop() {
     let queue = Arc::new(BoundedQueue::new(2));
-    queue.try_push(0).unwrap();
-    queue.try_push(1).unwrap();
-    let (pushed_tx, pushed_rx) = mpsc::channel();
+    let filler = Arc::clone(&queue);
+    within(DEFAULT_LIMIT, "try_push", move || {
+        filler.try_push(0).unwrap();
+        filler.try_push(1).unwrap();
+    });
     let producer = {
         let queue = Arc::clone(&queue);
-        thread::spawn(move || {
-            queue.push(2);
-            let _ = pushed_tx.send(());
-        })
+        watch("push on a full queue", move || queue.push(2))
     };
-    assert!(
-        pushed_rx.recv_timeout(Duration::from_millis(200)).is_err(),
-        "push returned while the queue was full"
-    );
-    assert_eq!(queue.len(), 2);
-    let popped = within(DEFAULT_LIMIT, "pop", {
-        let queue = Arc::clone(&queue);
-        move || queue.pop()
+    producer.wait_asleep(DEFAULT_LIMIT);
+    let consumer = Arc::clone(&queue);
+    let (len, popped) = within(DEFAULT_LIMIT, "len and pop", move || {
+        (consumer.len(), consumer.pop())
     });
+    assert_eq!(len, 2, "the waiting push must not have gone in");
     assert_eq!(popped, 0);
-    pushed_rx
-        .recv_timeout(DEFAULT_LIMIT)
-        .expect("the waiting push never finished after a pop made room");
-    producer.join().expect("the producer does not panic");
+    producer.join_within(WOKEN);
     let rest = within(DEFAULT_LIMIT, "pop", move || [queue.pop(), queue.pop()]);
     assert_eq!(rest, [1, 2]);
 }
 
-// Wrong solution caught: a pop that waits on the same condition variable as
-// push, with `notify_one`: a pop can wake another consumer instead of the
-// waiting producer, and everybody sleeps. Capacity 1 and more threads than
-// items make that likely; `within` turns the deadlock into a failure.
+// Catches: bounded-one-condvar (pops and pushes wait on the same condition
+// variable, with `notify_one`: a pop can wake another consumer instead of
+// the waiting producer, and everybody sleeps). That needs an unlucky
+// schedule, which no test can force; capacity 1, three threads on each
+// side and 1 500 items make it near certain, and `within` turns the
+// deadlock into a failure.
 #[test]
 fn a_capacity_of_one_with_many_threads_does_not_deadlock() {
     let queue = Arc::new(BoundedQueue::new(1));
+    let moved = Arc::new(AtomicUsize::new(0));
     let producers: Vec<_> = (0..3)
         .map(|producer| {
             let queue = Arc::clone(&queue);
@@ -117,40 +193,45 @@ fn a_capacity_of_one_with_many_threads_does_not_deadlock() {
                 for seq in 0..500 {
                     queue.push((producer, seq));
                 }
+                Vec::new()
             })
         })
         .collect();
     let consumers: Vec<_> = (0..3)
         .map(|_| {
             let queue = Arc::clone(&queue);
-            thread::spawn(move || (0..500).map(|_| queue.pop()).collect::<Vec<_>>())
+            let moved = Arc::clone(&moved);
+            thread::spawn(move || {
+                (0..500)
+                    .map(|_| {
+                        let item = queue.pop();
+                        moved.fetch_add(1, Ordering::SeqCst);
+                        item
+                    })
+                    .collect::<Vec<_>>()
+            })
         })
         .collect();
-    let got = within(
-        DEFAULT_LIMIT * 2,
+    let threads = producers.into_iter().chain(consumers).collect();
+    let got = join_while_moving(
         "3 producers and 3 consumers",
-        move || {
-            for p in producers {
-                p.join().expect("a producer does not panic");
-            }
-            consumers
-                .into_iter()
-                .map(|c| c.join().expect("a consumer does not panic"))
-                .collect::<Vec<_>>()
-        },
+        DEFAULT_LIMIT * 3,
+        &moved,
+        threads,
     );
     assert_eq!(got.concat().len(), 1500);
 }
 
-// Wrong solutions caught: items lost or duplicated under several producers
-// and consumers, a queue that grows past its capacity, and a queue that
-// reorders one producer's items.
+// Catches: bounded-k-plus-one (a queue that grows past its capacity);
+// items lost, duplicated or reordered under several producers and
+// consumers.
 #[test]
 fn many_producers_and_consumers_lose_duplicate_and_reorder_nothing() {
     const PRODUCERS: usize = 4;
     const PER_PRODUCER: usize = 2000;
     const CAPACITY: usize = 8;
     let queue = Arc::new(BoundedQueue::new(CAPACITY));
+    let moved = Arc::new(AtomicUsize::new(0));
     let producers: Vec<_> = (0..PRODUCERS)
         .map(|producer| {
             let queue = Arc::clone(&queue);
@@ -167,24 +248,20 @@ fn many_producers_and_consumers_lose_duplicate_and_reorder_nothing() {
     let consumers: Vec<_> = (0..4)
         .map(|_| {
             let queue = Arc::clone(&queue);
+            let moved = Arc::clone(&moved);
             thread::spawn(move || {
                 (0..PRODUCERS * PER_PRODUCER / 4)
-                    .map(|_| queue.pop())
+                    .map(|_| {
+                        let item = queue.pop();
+                        moved.fetch_add(1, Ordering::SeqCst);
+                        item
+                    })
                     .collect::<Vec<_>>()
             })
         })
         .collect();
-    let (largest, per_consumer) = within(DEFAULT_LIMIT * 3, "producers and consumers", move || {
-        let largest: Vec<usize> = producers
-            .into_iter()
-            .map(|p| p.join().expect("a producer does not panic"))
-            .collect();
-        let got: Vec<Vec<(usize, usize)>> = consumers
-            .into_iter()
-            .map(|c| c.join().expect("a consumer does not panic"))
-            .collect();
-        (largest, got)
-    });
+    let largest = join_while_moving("4 producers", DEFAULT_LIMIT * 3, &moved, producers);
+    let per_consumer = join_while_moving("4 consumers", DEFAULT_LIMIT * 3, &moved, consumers);
     for len in largest {
         assert!(
             len <= CAPACITY,
@@ -204,8 +281,8 @@ fn many_producers_and_consumers_lose_duplicate_and_reorder_nothing() {
     );
 }
 
-// Wrong solution caught: a queue of capacity 0 that is created anyway, on
-// which every push then waits forever.
+// Catches: bounded-zero-capacity-accepted (a queue of capacity 0 created
+// anyway, on which every push then waits forever).
 #[test]
 fn a_capacity_of_zero_is_refused_with_a_clear_panic() {
     let refused = std::panic::catch_unwind(|| BoundedQueue::<u8>::new(0))

@@ -40,3 +40,39 @@ pub fn assert_each_producer_in_order(items: &[(usize, usize)]) {
         last.insert(producer, seq);
     }
 }
+
+/// Joins `threads` and returns their results, failing the test as soon as
+/// `moved` (a count the threads raise for every item they handle) has stood
+/// still for [`WOKEN`] while some of them still run: a deadlock then fails
+/// in seconds, however long a healthy run takes on a loaded machine (at
+/// most `limit` in all).
+pub fn join_while_moving<T>(
+    what: &str,
+    limit: Duration,
+    moved: &std::sync::atomic::AtomicUsize,
+    threads: Vec<std::thread::JoinHandle<T>>,
+) -> Vec<T> {
+    use std::sync::atomic::Ordering;
+    use std::time::Instant;
+    let start = Instant::now();
+    let mut last = (moved.load(Ordering::SeqCst), Instant::now());
+    while !threads.iter().all(|t| t.is_finished()) {
+        let now = moved.load(Ordering::SeqCst);
+        if now != last.0 {
+            last = (now, Instant::now());
+        }
+        assert!(
+            last.1.elapsed() < WOKEN,
+            "{what}: stuck, nothing moved for {WOKEN:?} after {now} items (a deadlock?)"
+        );
+        assert!(
+            start.elapsed() < limit,
+            "{what}: not done within {limit:?} ({now} items)"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    threads
+        .into_iter()
+        .map(|t| t.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+        .collect()
+}
