@@ -21,13 +21,57 @@ use std::sync::mpsc;
 use std::thread;
 use std::time::{Duration, Instant};
 
+/// A thread of this process as the kernel knows it, for a thread the test
+/// did not start itself (one that a solution spawns to run a closure the
+/// test gave it): the closure calls [`Probe::current`] and hands the probe
+/// to the test, which can then ask [`Probe::is_asleep`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Probe {
+    tid: Option<u32>,
+}
+
+impl Probe {
+    /// The calling thread.
+    pub fn current() -> Probe {
+        Probe { tid: current_tid() }
+    }
+
+    /// Whether the thread is asleep in the kernel and stays asleep over
+    /// 30 ms (see [`Watched::asleep_or_finished`]). Without `/proc`: a
+    /// pause of 200 ms, then `true`.
+    #[cfg(target_os = "linux")]
+    pub fn is_asleep(&self) -> bool {
+        let Some(tid) = self.tid else {
+            return false;
+        };
+        let Some(first) = sleep_count(tid) else {
+            return false;
+        };
+        for _ in 0..3 {
+            thread::sleep(Duration::from_millis(10));
+            if sleep_count(tid) != Some(first) {
+                return false;
+            }
+        }
+        true
+    }
+
+    /// Whether the thread is asleep in the kernel and stays asleep over
+    /// 30 ms (see [`Watched::asleep_or_finished`]). Without `/proc`: a
+    /// pause of 200 ms, then `true`.
+    #[cfg(not(target_os = "linux"))]
+    pub fn is_asleep(&self) -> bool {
+        thread::sleep(Duration::from_millis(200));
+        true
+    }
+}
+
 /// A thread started by [`watch`]: the test can ask whether it is asleep,
 /// whether it has finished, and wait (boundedly) for its result.
 #[derive(Debug)]
 pub struct Watched<T> {
     what: String,
-    /// The kernel's id of the thread (Linux), to find it in `/proc`.
-    tid: Option<u32>,
+    probe: Probe,
     finished: Arc<AtomicBool>,
     result: mpsc::Receiver<T>,
     handle: thread::JoinHandle<()>,
@@ -40,14 +84,14 @@ where
     T: Send + 'static,
     F: FnOnce() -> T + Send + 'static,
 {
-    let (tid_tx, tid_rx) = mpsc::channel();
+    let (probe_tx, probe_rx) = mpsc::channel();
     let (result_tx, result) = mpsc::channel();
     let finished = Arc::new(AtomicBool::new(false));
     let done = Arc::clone(&finished);
     let handle = thread::Builder::new()
         .name(what.chars().take(15).collect())
         .spawn(move || {
-            let _ = tid_tx.send(current_tid());
+            let _ = probe_tx.send(Probe::current());
             // Set even if `f` panics, so the test does not wait for sleep.
             struct SetOnDrop(Arc<AtomicBool>);
             impl Drop for SetOnDrop {
@@ -59,12 +103,12 @@ where
             let _ = result_tx.send(f());
         })
         .expect("spawn a thread for testkit::watch");
-    let tid = tid_rx
+    let probe = probe_rx
         .recv()
         .expect("a watched thread sends its id before anything else");
     Watched {
         what: what.to_string(),
-        tid,
+        probe,
         finished,
         result,
         handle,
@@ -91,7 +135,7 @@ impl<T> Watched<T> {
             if self.is_finished() {
                 return false;
             }
-            if self.asleep_for_a_while() {
+            if self.probe.is_asleep() {
                 // It may have finished just before the last look.
                 return !self.is_finished();
             }
@@ -132,29 +176,6 @@ impl<T> Watched<T> {
                 self.what
             ),
         }
-    }
-
-    #[cfg(target_os = "linux")]
-    fn asleep_for_a_while(&self) -> bool {
-        let Some(tid) = self.tid else {
-            return false;
-        };
-        let Some(first) = sleep_count(tid) else {
-            return false;
-        };
-        for _ in 0..3 {
-            thread::sleep(Duration::from_millis(10));
-            if sleep_count(tid) != Some(first) {
-                return false;
-            }
-        }
-        true
-    }
-
-    #[cfg(not(target_os = "linux"))]
-    fn asleep_for_a_while(&self) -> bool {
-        thread::sleep(Duration::from_millis(200));
-        true
     }
 }
 
