@@ -380,8 +380,8 @@ fn notifications_run_and_get_no_answer_even_when_they_fail() {
     shutdown(server);
 }
 
-// Catches: rpc-empty-batch-answered-with-array (`[]` is one invalid
-// request, not an empty array), rpc-notification-answered (a batch of
+// Catches: rpc-empty-batch-unanswered (`[]` is one invalid request,
+// answered with one error object), rpc-notification-answered (a batch of
 // notifications gets nothing at all, not `[]`).
 #[test]
 fn a_batch_answers_each_member_in_one_array_and_skips_notifications() {
@@ -481,8 +481,9 @@ fn the_servers_bind_loopback_only() {
     shutdown(server);
 }
 
-// Catches: rpc-client-drops-errors (an error object taken for a result,
-// or its code lost).
+// Catches: rpc-handler-errors-become-internal and
+// rpc-not-found-is-invalid-request as the caller sees them (an error
+// object's code, message and data must reach it unchanged).
 #[test]
 fn the_client_gets_results_and_error_objects() {
     let server = start(demo());
@@ -551,8 +552,8 @@ fn holding(keys: &[u64]) -> (Registry, Receiver<u64>, HashMap<u64, Sender<()>>) 
 }
 
 // Catches: rpc-client-answers-by-order (answers handed to the calls in the
-// order they were made, not by id), rpc-client-lock-while-waiting (the
-// client holds its lock while it waits: one call at a time),
+// order they were made, not by id), rpc-client-one-call-at-a-time (the
+// client holds a lock while it waits: one call at a time),
 // rpc-server-one-request-at-a-time (a connection's requests run one after
 // the other: a slow one holds up the rest).
 #[test]
@@ -590,7 +591,7 @@ fn three_callers_on_one_connection_get_their_own_answers_out_of_order() {
     for caller in callers {
         join(caller, "a caller");
     }
-    drop(client);
+    within(DEFAULT_LIMIT, "drop the client", move || drop(client));
     shutdown(server);
 }
 
@@ -618,8 +619,8 @@ fn next_request(stream: &mut TcpStream) -> Value {
 }
 
 // Catches: rpc-client-answers-by-order (an answer that is nobody's, or not
-// an answer at all, handed to the call that waits), rpc-late-answer-delivered
-// (the answer to a call that timed out handed to the next call).
+// an answer at all, handed to the call that waits; the late answer of a
+// call that timed out handed to the next call), rpc-timeout-closes-connection.
 #[test]
 fn answers_with_unknown_or_late_ids_are_dropped() {
     let (go_on_tx, go_on) = mpsc::channel::<()>();
@@ -821,7 +822,7 @@ fn notify_sends_a_request_without_an_id() {
     let client = connect(&server);
     client.notify("record", json!({"n": 1})).expect("notify");
     assert_eq!(recorded.recv_timeout(DEFAULT_LIMIT), Ok(json!({"n": 1})));
-    drop(client);
+    within(DEFAULT_LIMIT, "drop the client", move || drop(client));
     shutdown(server);
 }
 
@@ -1035,7 +1036,8 @@ fn run_never_goes_through_a_shell() {
 }
 
 // Catches: rpc-allow-list-substring (a name accepted because it is part of
-// an allowed one, or contains one: `sh` is in `sha256sum`).
+// an allowed one: `sh` is in `sha256sum`), rpc-allow-list-prefix (a name
+// accepted because it starts with an allowed one: `/usr/bin/env-evil`).
 #[test]
 fn only_programs_in_the_allow_list_run_by_exact_name() {
     let dir = tempfile::tempdir().unwrap();
@@ -1053,6 +1055,8 @@ fn only_programs_in_the_allow_list_run_by_exact_name() {
         "PRINTF",
         "env",
         "/usr/bin/env-evil",
+        "/bin/sh-evil",
+        "shx",
         "/tmp/printf",
     ] {
         let refused = run(
