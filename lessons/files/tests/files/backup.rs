@@ -260,7 +260,8 @@ fn assert_refused(entries: &[Entry<'_>], bad_entry: &str, root: &Path) {
     );
 }
 
-// Catches: backup-restore-trusts-paths: a restore that trusts entry
+// Catches: backup-restore-trusts-paths, backup-restore-creates-dest-first:
+// a restore that trusts entry
 // paths: `../x` is written next to the destination ("tar slip"), or
 // skipped without a word by the `tar` crate.
 #[test]
@@ -288,7 +289,8 @@ fn restore_refuses_an_absolute_path() {
     assert_refused(&[Entry::File(&absolute, b"x")], &absolute, &root);
 }
 
-// Catches: backup-restore-ignores-link-targets: checking entry paths but
+// Catches: backup-restore-ignores-link-targets,
+// backup-restore-creates-dest-first: checking entry paths but
 // not link targets: a symlink to `..` makes the next entry's path,
 // harmless on its face, land outside.
 #[test]

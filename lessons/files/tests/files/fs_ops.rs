@@ -11,7 +11,7 @@ use files::fs_ops::{
 };
 use testkit::{DEFAULT_LIMIT, within};
 
-use crate::write_file;
+use crate::{names_in, write_file};
 
 // Catches: fs-kind-follows-links, fs-kind-special-as-file: `metadata`
 // (which follows links) instead of `symlink_metadata`: a link to a file
@@ -148,9 +148,10 @@ fn sorted(mut names: Vec<String>) -> Vec<String> {
 }
 
 // Catches: fs-copy-follows-links, fs-copy-forgets-permissions,
-// fs-copy-skips-empty-folders: a copy that follows symbolic links
-// (copying what they point to, or failing on a dangling one), forgets
-// permissions, or makes folders only for the files it copies.
+// fs-copy-skips-empty-folders, fs-copy-into-existing: a copy that follows
+// symbolic links (copying what they point to, or failing on a dangling
+// one), forgets permissions, makes folders only for the files it copies,
+// or copies into a folder that exists.
 #[test]
 fn copy_tree_copies_folders_files_modes_and_links_as_links() {
     let dir = tempfile::tempdir().unwrap();
@@ -184,9 +185,17 @@ fn copy_tree_copies_folders_files_modes_and_links_as_links() {
         copy_tree(&src, &dest).is_err(),
         "an existing destination is refused"
     );
+    let empty = dir.path().join("empty-dest");
+    fs::create_dir(&empty).unwrap();
+    assert!(
+        copy_tree(&src, &empty).is_err(),
+        "an existing destination is refused, even an empty folder"
+    );
+    assert!(names_in(&empty).is_empty(), "nothing is copied into it");
 }
 
-// Catches: fs-du-follows-links, fs-du-counts-hard-links-twice: a walk that
+// Catches: fs-du-follows-links, fs-du-counts-hard-links-twice,
+// fs-du-counts-root: a walk that
 // follows symbolic links (it never ends on a cycle: `within` reports
 // that), and one that counts a hard-linked file twice.
 #[test]

@@ -62,6 +62,7 @@ fn the_pretty_output_is_pinned() {
     insta::assert_snapshot!(to_json(&sample()));
 }
 
+// Catches: json-no-final-newline.
 #[test]
 fn what_is_written_reads_back_the_same() {
     let dir = tempfile::tempdir().unwrap();
@@ -128,6 +129,8 @@ fn values_are_checked_by_their_types() {
     }
 }
 
+// Catches: json-missing-file-as-parse-error: every failure reported as a
+// parse error.
 #[test]
 fn a_missing_file_is_an_io_error() {
     let dir = tempfile::tempdir().unwrap();

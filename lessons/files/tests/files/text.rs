@@ -74,7 +74,8 @@ fn crlf_line_ends_are_handled() {
     );
 }
 
-// Catches: text-bufread-lines: `BufRead::lines()`, which stops with an error at
+// Catches: text-bufread-lines, text-invalid-lines-counted-from-0:
+// `BufRead::lines()`, which stops with an error at
 // the first line that is not UTF-8 (or a `?` that gives up the whole file).
 #[test]
 fn lines_that_are_not_utf8_are_counted_and_reported() {

@@ -35,9 +35,10 @@ fn yaml_written_reads_back_the_same() {
     assert_eq!(parse_yaml(&text).unwrap(), sample());
 }
 
-// Catches: yaml-convert-through-values: a conversion through loosely typed values that
-// changes what it carries (a port turned into text, an IPv6 address
-// mangled, the empty service list dropped and not restored).
+// Catches: yaml-convert-through-values: a conversion through loosely
+// typed values that changes what it carries (keys reordered, a port turned
+// into text, an IPv6 address mangled, the empty service list dropped and
+// not restored).
 #[test]
 fn json_to_yaml_and_back_loses_nothing() {
     let json = to_json(&sample());
@@ -64,6 +65,9 @@ fn several_documents_in_one_file_come_out_in_order() {
     );
 }
 
+// Catches: yaml-documents-split-by-hand: documents split on `---` and
+// parsed one by one, so that a line counts from the start of its document
+// (3) instead of the file (6).
 #[test]
 fn a_bad_document_says_where() {
     let text = "servers: []\n---\nservers:\n  - name: a\n    addresses: [10.0.0.1]\n    port: 80\n";
@@ -279,7 +283,8 @@ fn trap_tilde_is_no_value() {
     assert_eq!(absent.owner, None, "a field left out is no value either");
 }
 
-// Catches: yaml-mode-read-as-decimal, yaml-mode-accepts-a-sign: `mode`
+// Catches: yaml-mode-read-as-decimal, yaml-mode-accepts-a-sign,
+// yaml-mode-no-upper-bound: `mode`
 // read as a decimal number (777) or an integer field, which loses what
 // `0777` means: octal file permissions; and `from_str_radix` without a
 // check of the digits, which takes `+7`.
