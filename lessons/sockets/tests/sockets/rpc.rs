@@ -185,6 +185,46 @@ fn assert_error(answer: &Value, id: Value, code: i64) {
     );
 }
 
+fn handled(registry: &Registry, frame: &str) -> Option<Value> {
+    registry
+        .handle(frame.as_bytes())
+        .map(|answer| to_json(&answer))
+}
+
+// Catches: rpc-notification-answered, rpc-parse-error-unanswered,
+// rpc-not-found-is-invalid-request: `Registry::handle` alone, without a
+// socket (the part to write first).
+#[test]
+fn handle_answers_one_frame_without_a_socket() {
+    let registry = demo();
+    let answer = handled(
+        &registry,
+        r#"{"jsonrpc":"2.0","method":"add","params":[2,3],"id":1}"#,
+    )
+    .expect("a request is answered");
+    assert_result(&answer, json!(1), json!(5));
+    assert_eq!(
+        handled(
+            &registry,
+            r#"{"jsonrpc":"2.0","method":"add","params":[2,3]}"#
+        ),
+        None,
+        "a notification is not answered"
+    );
+    let answer = handled(&registry, "{oops").expect("not JSON is answered");
+    assert_error(&answer, Value::Null, PARSE_ERROR);
+    let answer =
+        handled(&registry, r#"{"jsonrpc":"2.0","method":"nope","id":"n"}"#).expect("answered");
+    assert_error(&answer, json!("n"), METHOD_NOT_FOUND);
+    let answer = handled(
+        &registry,
+        r#"[{"jsonrpc":"2.0","method":"echo","params":[1],"id":1},{"jsonrpc":"2.0","method":"echo"}]"#,
+    )
+    .expect("a batch with a request in it is answered");
+    assert_eq!(answer.as_array().map(Vec::len), Some(1), "{answer}");
+    assert_result(&answer[0], json!(1), json!([1]));
+}
+
 // Catches: rpc-id-not-echoed (an answer whose id is not the request's, as
 // given: a string stays a string).
 #[test]
