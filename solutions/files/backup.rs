@@ -359,6 +359,8 @@ struct Layout<'a> {
     /// already are followed too.
     disk: Option<&'a Path>,
     made: HashMap<Place, Made>,
+    /// Where each symbolic link was made, in archive order.
+    links: Vec<Place>,
 }
 
 impl<'a> Layout<'a> {
@@ -366,6 +368,7 @@ impl<'a> Layout<'a> {
         Layout {
             disk,
             made: HashMap::new(),
+            links: Vec::new(),
         }
     }
 
@@ -447,21 +450,28 @@ impl<'a> Layout<'a> {
             Kind::Folder | Kind::File => {
                 // A link already there: a tool that follows it writes
                 // where it leads.
-                if self.link_at(&place).is_some() {
+                let link_there = self.link_at(&place).is_some();
+                if link_there {
                     self.resolve(&folder, Path::new(name), true, &mut links)
                         .map_err(through_links)?;
                 }
-                let made = if matches!(kind, Kind::Folder) {
-                    Made::Folder
-                } else {
-                    Made::File
-                };
-                self.made.insert(place, made);
+                // A file replaces a link (the `tar` crate removes it
+                // first); a folder does not, and the link stays.
+                match kind {
+                    Kind::File => {
+                        self.made.insert(place, Made::File);
+                    }
+                    _ if !link_there => {
+                        self.made.insert(place, Made::Folder);
+                    }
+                    _ => {}
+                }
             }
             Kind::Symlink(target) => {
                 // A link is taken from its own folder, wherever that is.
                 self.made.remove(&place);
                 self.check_link(&folder, target)?;
+                self.links.push(place.clone());
                 self.made.insert(
                     place,
                     Made::Link {
@@ -519,12 +529,12 @@ impl<'a> Layout<'a> {
     /// can change where an earlier link leads (`l -> a/../x`, then
     /// `a -> .`). The error names the link's entry, and why.
     fn check_links_again(&self) -> Result<(), (String, String)> {
-        for made in self.made.values() {
-            if let Made::Link {
+        for place in &self.links {
+            if let Some(Made::Link {
                 target,
                 entry,
                 folder,
-            } = made
+            }) = self.made.get(place)
             {
                 self.check_link(folder, target)
                     .map_err(|reason| (entry.clone(), reason))?;

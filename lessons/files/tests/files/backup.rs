@@ -188,6 +188,7 @@ enum Entry<'a> {
     File(&'a str, &'a [u8]),
     Symlink(&'a str, &'a str),
     HardLink(&'a str, &'a str),
+    Dir(&'a str),
     Fifo(&'a str),
     CharDevice(&'a str),
     BlockDevice(&'a str),
@@ -205,6 +206,7 @@ fn hostile_archive(path: &Path, entries: &[Entry<'_>]) {
             Entry::File(name, data) => (name, data, tar::EntryType::Regular, None),
             Entry::Symlink(name, target) => (name, &[], tar::EntryType::Symlink, Some(target)),
             Entry::HardLink(name, target) => (name, &[], tar::EntryType::Link, Some(target)),
+            Entry::Dir(name) => (name, &[], tar::EntryType::Directory, None),
             Entry::Fifo(name) => (name, &[], tar::EntryType::Fifo, None),
             Entry::CharDevice(name) => (name, &[], tar::EntryType::Char, None),
             Entry::BlockDevice(name) => (name, &[], tar::EntryType::Block, None),
@@ -500,6 +502,27 @@ fn a_later_link_cannot_turn_an_earlier_one_outwards() {
     fs::create_dir(&root).unwrap();
     assert_refused(
         &[Entry::Symlink("l", "a/../victim"), Entry::Symlink("a", ".")],
+        "l",
+        &root,
+    );
+}
+
+// Catches: backup-restore-folder-hides-link. A folder entry where a link
+// is does not replace the link (the `tar` crate keeps it, and fails on the
+// folder at the very end): `l` is still the link `a/../victim`, which
+// `a -> .` turns outwards. A check that records a folder there and forgets
+// the link misses it.
+#[test]
+fn a_folder_entry_does_not_hide_a_link() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("t");
+    fs::create_dir(&root).unwrap();
+    assert_refused(
+        &[
+            Entry::Symlink("l", "a/../victim"),
+            Entry::Dir("l"),
+            Entry::Symlink("a", "."),
+        ],
         "l",
         &root,
     );
