@@ -25,6 +25,11 @@ pub use testkit::counts;
 /// seconds.
 pub const WOKEN: Duration = Duration::from_secs(5);
 
+/// The bound for a call that does little work (a few hundred items, no
+/// waiting on purpose): a loaded machine finishes it in milliseconds, and a
+/// deadlock fails the test in seconds.
+pub const QUICK: Duration = Duration::from_secs(5);
+
 /// Checks that, within `items` (tagged `(producer, seq)`), each producer's
 /// sequence numbers appear in increasing order: the queue kept each
 /// producer's order.
