@@ -4,7 +4,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Barrier};
 
 use queues::pipeline::{DeadLetter, Pipeline};
-use testkit::{DEFAULT_LIMIT, within};
+use testkit::within;
+
+use crate::QUICK;
 
 /// A row of the course's example: inserted by one stage, mailed by another.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -22,12 +24,15 @@ fn row(id: u32) -> Row {
     }
 }
 
-// Wrong solution caught: a stage that closes its output as soon as its
-// input ends, dropping the items still in flight (a thousand items through
-// channels of capacity 2 are always in flight somewhere).
+// Catches: pipeline-worker-stops-when-input-empty (a stage worker that
+// stops as soon as its input is empty for a moment, not when it is closed
+// and drained: a thousand items through channels of capacity 2 are always
+// in flight somewhere), pipeline-stages-reversed, pipeline-feeds-then-collects
+// (the calling thread feeds every item before it collects any: with
+// bounded channels, everybody waits for everybody).
 #[test]
 fn every_item_goes_through_every_stage() {
-    let report = within(DEFAULT_LIMIT, "the pipeline", || {
+    let report = within(QUICK, "the pipeline", || {
         Pipeline::new(2)
             .stage("insert", 3, |mut r: Row| {
                 r.inserted = true;
@@ -54,11 +59,11 @@ fn every_item_goes_through_every_stage() {
     assert!(done == expected, "items lost, duplicated or not processed");
 }
 
-// Wrong solution caught: a failing item that stops its worker (or the
-// whole pipeline); the others must go on.
+// Catches: pipeline-failure-stops-worker (a failing item stops its worker:
+// ten failures stop both workers of the stage, and the rest is lost).
 #[test]
 fn a_failing_item_goes_to_the_dead_letters_and_the_rest_go_on() {
-    let report = within(DEFAULT_LIMIT, "the pipeline", || {
+    let report = within(QUICK, "the pipeline", || {
         Pipeline::new(4)
             .stage("insert", 2, |mut r: Row| {
                 r.inserted = true;
@@ -94,13 +99,14 @@ fn a_failing_item_goes_to_the_dead_letters_and_the_rest_go_on() {
     assert!(report.done.iter().all(|r| r.inserted && r.mailed));
 }
 
-// Wrong solution caught: a stage that ignores its number of workers and
-// runs one. Its first three items each wait at a barrier for three.
+// Catches: pipeline-one-worker-per-stage (a stage that ignores its number
+// of workers and runs one). Its first three items each wait at a barrier
+// for three.
 #[test]
 fn each_stage_runs_its_own_number_of_workers() {
     let barrier = Arc::new(Barrier::new(3));
     let first_three = Arc::new(AtomicUsize::new(0));
-    let report = within(DEFAULT_LIMIT, "the pipeline", move || {
+    let report = within(QUICK, "the pipeline", move || {
         Pipeline::new(1)
             .stage("fetch", 1, Ok)
             .stage("resize", 3, move |n: u32| {
@@ -116,15 +122,29 @@ fn each_stage_runs_its_own_number_of_workers() {
     assert_eq!(done, [0, 2, 4, 6, 8, 10, 12, 14, 16]);
 }
 
+// Catches: pipeline-zero-workers (a stage of 0 workers taken at its word:
+// nobody takes its items, and `run` waits forever).
+#[test]
+fn a_stage_of_zero_workers_runs_one() {
+    let report = within(QUICK, "a pipeline with a stage of 0 workers", || {
+        Pipeline::new(0)
+            .stage("check", 0, |n: u32| Ok(n + 1))
+            .run((0..20).collect())
+    });
+    let mut done = report.done;
+    done.sort_unstable();
+    assert_eq!(done, (1..=20).collect::<Vec<_>>());
+}
+
 #[test]
 fn a_pipeline_without_stages_passes_items_through_and_empty_input_ends() {
-    let report = within(DEFAULT_LIMIT, "the pipeline", || {
+    let report = within(QUICK, "the pipeline", || {
         Pipeline::<u8>::new(1).run(vec![1, 2, 3])
     });
     let mut done = report.done;
     done.sort_unstable();
     assert_eq!(done, [1, 2, 3]);
-    let empty = within(DEFAULT_LIMIT, "the pipeline", || {
+    let empty = within(QUICK, "the pipeline", || {
         Pipeline::new(1)
             .stage("double", 2, |n: u8| Ok(n * 2))
             .run(vec![])
