@@ -528,9 +528,10 @@ fn a_folder_entry_does_not_hide_a_link() {
     );
 }
 
-// Catches: backup-restore-ignores-existing-links. Restoring into a folder
-// that holds a link `logs -> <outside>` already: `logs/x` would be written
-// through it.
+// Catches: backup-restore-ignores-existing-links,
+// backup-restore-file-over-link. Restoring into a folder that holds a link
+// `logs -> <outside>` already: `logs/x` would be written through it; and a
+// file `s` where `s -> <outside>/victim` is.
 #[test]
 fn restore_does_not_write_through_a_link_the_destination_holds() {
     let dir = tempfile::tempdir().unwrap();
@@ -552,6 +553,24 @@ fn restore_does_not_write_through_a_link_the_destination_holds() {
     assert_eq!(
         names_in(&dest),
         ["logs"],
+        "a refused archive writes nothing"
+    );
+
+    // A file whose own name is such a link: a tool that opens it for
+    // writing (Python's `tarfile` does) writes where the link leads.
+    symlink(outside.join("victim"), dest.join("s")).unwrap();
+    hostile_archive(
+        &archive,
+        &[Entry::File("ok.txt", b"fine"), Entry::File("s", b"x")],
+    );
+    match restore(&archive, &dest) {
+        Err(BackupError::UnsafeEntry { entry, .. }) => assert_eq!(entry, "s"),
+        other => panic!("expected UnsafeEntry for \"s\", got {other:?}"),
+    }
+    assert!(names_in(&outside).is_empty(), "written through the link");
+    assert_eq!(
+        names_in(&dest),
+        ["logs", "s"],
         "a refused archive writes nothing"
     );
 }
