@@ -90,12 +90,15 @@ fn lines_that_are_not_utf8_are_counted_and_reported() {
     assert_eq!(summary.other, 1);
 }
 
+// Catches: text-summarize-file-as-string: the file read with
+// `read_to_string`, which fails on its one line that is not UTF-8.
 #[test]
 fn summarize_file_reads_a_file() {
     let dir = tempfile::tempdir().unwrap();
-    let path = write_file(dir.path(), "app.log", "t INFO a\nt WARN b\n");
+    let path = write_file(dir.path(), "app.log", b"t INFO a\nt WARN caf\xe9\n");
     let summary = summarize_file(&path).unwrap();
     assert_eq!((summary.lines, summary.info, summary.warn), (2, 1, 1));
+    assert_eq!(summary.invalid_utf8, [2]);
     assert!(summarize_file(&dir.path().join("missing.log")).is_err());
 }
 

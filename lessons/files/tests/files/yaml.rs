@@ -172,7 +172,8 @@ fn plain_scalars(yaml: &str) -> Vec<String> {
     plain
 }
 
-// Catches: yaml-yaml-1-2-quoting-only, yaml-quotes-only-yes-and-no. What
+// Catches: yaml-yaml-1-2-quoting-only, yaml-quotes-only-yes-and-no,
+// yaml-json-to-yaml-through-values. What
 // `to_yaml` writes reads back the same here (YAML 1.2), and no text that a
 // YAML 1.1 reader takes as something else is written plain: the rule holds
 // wherever the tests run, with or without Python.
@@ -184,6 +185,11 @@ fn to_yaml_quotes_what_a_yaml_1_1_reader_would_take_as_something_else() {
         parse_yaml(&text).unwrap(),
         inventory,
         "reads back the same:\n{text}"
+    );
+    assert_eq!(
+        json_to_yaml(&to_json(&inventory)).unwrap(),
+        text,
+        "JSON to YAML writes what to_yaml writes"
     );
     let plain = plain_scalars(&text);
     for trap in YAML_1_1_TRAPS.iter().chain(&["1:2:3:4:5:6:7:8"]) {
