@@ -157,8 +157,9 @@ fn each_command_has_its_own_result() {
     assert_eq!(results[3], ok("web-3 ok"));
 }
 
-// Catches: exit-code-killed-as-1 (a killed process counted as exit code 1
-// instead of 128 + its signal, as the shell reports it).
+// Catches: exit-code-killed-as-1, exit-code-killed-as-0 (a killed process
+// counted as exit code 1, or 0, instead of 128 + its signal, as the shell
+// reports it).
 #[test]
 fn each_result_has_the_exit_code_a_shell_would_give() {
     let err = |e: RunError| -> Result<Output, RunError> { Err(e) };

@@ -68,7 +68,9 @@ fn a_failure_within_the_limit_is_failed_not_timed_out() {
 }
 
 // Catches: timeout-reports-killed (the status of the killed child, `Killed`
-// with SIGKILL, instead of `TimedOut`).
+// with SIGKILL, instead of `TimedOut`), timeout-limit-in-whole-seconds (a
+// limit of 500 ms cut to 0 s: the command is killed at once, before its
+// limit).
 #[test]
 fn sleep_30_ends_at_the_limit_and_is_gone() {
     let marker = format!("30.{}", unique_marker());
