@@ -187,19 +187,23 @@ fn a_buffer_of_zero_keeps_one_message() {
 // Catches: pubsub-strong-references (the broker keeps each inbox alive:
 // a dropped subscription is still delivered to, and memory grows
 // forever), pubsub-subscribers-counts-dropped (`subscribers()` counts the
-// list, dropped ones too).
+// list, dropped ones too), pubsub-removal-skips-next (forgetting a dropped
+// subscription while walking the list by index skips the one after it).
 #[test]
 fn a_dropped_subscription_stops_receiving_and_the_others_go_on() {
     within(QUICK, "subscribe, publish, drop", || {
         let broker = Broker::new(8);
+        let gone_first = broker.subscribe("alerts").unwrap();
         let keep = broker.subscribe("alerts").unwrap();
         let gone = broker.subscribe("alerts").unwrap();
-        assert_eq!(broker.subscribers(), 2);
-        assert_eq!(broker.publish("alerts", 1), 2);
+        assert_eq!(broker.subscribers(), 3);
+        assert_eq!(broker.publish("alerts", 1), 3);
+        drop(gone_first);
         drop(gone);
         assert_eq!(broker.subscribers(), 1);
         assert_eq!(broker.publish("alerts", 2), 1);
-        assert_eq!(drain(&keep), [1, 2]);
+        assert_eq!(broker.publish("alerts", 3), 1);
+        assert_eq!(drain(&keep), [1, 2, 3]);
     });
 }
 

@@ -251,9 +251,9 @@ fn join_timeout_counts_from_its_start_through_every_wake_up() {
     within(DEFAULT_LIMIT, "the worker", move || worker.join()).expect("the worker does not panic");
 }
 
-// Catches: wq-task-done-saturates (a counter that stays at 0, or wraps,
-// when `task_done` is called once too often, and says nothing), as
-// Python's `ValueError` warns.
+// Catches: wq-task-done-saturates, wq-task-done-wraps (a counter that
+// stays at 0, or wraps below zero, when `task_done` is called once too
+// often, and says nothing), as Python's `ValueError` warns.
 #[test]
 fn task_done_without_a_pending_item_is_an_error() {
     let queue = WorkQueue::new();
