@@ -215,6 +215,8 @@ impl<T> Promise<T> {
 
     /// Waits at most `limit` for the result; whether it is there now.
     /// The result stays in the promise, for [`Promise::wait`] to take.
+    /// Several threads may wait on one promise (the job notifies them all);
+    /// `Duration::MAX` means no limit.
     pub fn wait_timeout(&self, limit: Duration) -> bool {
         let deadline = Instant::now().checked_add(limit);
         let mut result = result_in(&self.slot);

@@ -111,7 +111,8 @@ impl Semaphore {
 
     // ANCHOR: acquire_timeout
     /// Takes a permit, waiting at most `limit` for one to be free
-    /// (Python's `acquire(timeout=…)`).
+    /// (Python's `acquire(timeout=…)`). The limit is for the whole call;
+    /// `Duration::MAX` means no limit.
     pub fn acquire_timeout(&self, limit: Duration) -> Result<Permit<'_>, TimedOut> {
         // A deadline, not a duration per wait: after a wake-up that did not
         // get us a permit, we wait only for the time that is left.

@@ -125,3 +125,63 @@ fn a_timed_acquire_is_woken_by_a_release() {
         assert_eq!(sem.available(), 1);
     });
 }
+
+// A timed acquire whose wake-up is stolen: the holder's release wakes it,
+// but the third thread may take the permit first. The timed waiter must
+// then wait again for the time that is left, not give up. Under loom no
+// wait times out, so giving up is an `Err` here, which fails the assertion
+// (an `if` instead of a `while` around `wait_timeout` does that).
+#[test]
+fn a_timed_acquire_that_loses_its_wakeup_waits_on() {
+    model(|| {
+        let sem = Arc::new(Semaphore::new(1));
+        let holders = Arc::new(AtomicUsize::new(0));
+        let others: Vec<_> = (0..2)
+            .map(|_| {
+                let (sem, holders) = (Arc::clone(&sem), Arc::clone(&holders));
+                thread::spawn(move || hold(&sem, &holders, 1))
+            })
+            .collect();
+        let permit = sem.acquire_timeout(Duration::from_secs(3600));
+        assert!(
+            permit.is_ok(),
+            "acquire_timeout gave up, but no wait times out under loom"
+        );
+        assert_eq!(holders.fetch_add(1, Ordering::SeqCst), 0);
+        holders.fetch_sub(1, Ordering::SeqCst);
+        drop(permit);
+        for other in others {
+            other.join().unwrap();
+        }
+        assert_eq!(sem.available(), 1);
+    });
+}
+
+// `acquire_timeout` with a permit free, against a holder: whatever the
+// interleaving, it never hands out a held permit, and every permit comes
+// back.
+#[test]
+fn a_timed_acquire_and_a_try_acquire_against_a_holder() {
+    model(|| {
+        let sem = Arc::new(Semaphore::new(2));
+        let holders = Arc::new(AtomicUsize::new(0));
+        let other = {
+            let (sem, holders) = (Arc::clone(&sem), Arc::clone(&holders));
+            thread::spawn(move || hold(&sem, &holders, 2))
+        };
+        let timed = sem.acquire_timeout(Duration::from_secs(3600));
+        assert!(timed.is_ok(), "no time-out under loom");
+        assert!(holders.fetch_add(1, Ordering::SeqCst) < 2);
+        if let Some(_permit) = sem.try_acquire() {
+            assert!(
+                holders.fetch_add(1, Ordering::SeqCst) < 2,
+                "three holders of two permits"
+            );
+            holders.fetch_sub(1, Ordering::SeqCst);
+        }
+        holders.fetch_sub(1, Ordering::SeqCst);
+        drop(timed);
+        other.join().unwrap();
+        assert_eq!(sem.available(), 2);
+    });
+}

@@ -32,12 +32,14 @@ impl Gauge {
     }
 }
 
-// Wrong solutions caught: everything at once (a thread per item with no
-// limit), `limit + 1` at once, or fewer than `limit` (an off-by-one, or
-// one item at a time). Each call waits at a barrier for `limit` calls: with
-// exactly `limit` at once, every group of `limit` meets; with fewer, none
-// ever does (and the test times out). Then each works for 50 ms, time in
-// which a call admitted beyond the limit would start and show in the gauge.
+// Catches: everything at once (a thread per item with no limit), `limit + 1`
+// at once, or fewer than `limit` (an off-by-one, or one item at a time). Each
+// call waits at a barrier for `limit` calls: with exactly `limit` at once,
+// every group of `limit` meets; with fewer, none ever does (and the test
+// times out). Then each works for 50 ms, time in which a call admitted beyond
+// the limit would start and show in the gauge.
+// [gallery: bounded-no-limit, bounded-limit-plus-one, bounded-one-at-a-time,
+// bounded-one-fewer-than-limit]
 #[test]
 fn exactly_limit_calls_run_at_once() {
     const LIMIT: usize = 4;
@@ -96,6 +98,7 @@ fn check(port: u16, name: &str) -> String {
 // connection to a health endpoint on 127.0.0.1. Wrong solutions caught:
 // more than 10 connections open at once; results in any order but the
 // servers' own.
+// Catches: [gallery: bounded-no-limit]
 #[test]
 fn two_hundred_servers_ten_at_a_time() {
     const SERVERS: usize = 200;
@@ -121,9 +124,10 @@ fn two_hundred_servers_ten_at_a_time() {
     assert_eq!(answers, expected);
 }
 
-// Wrong solution caught: results collected as the calls finish (pushed to
-// a shared `Vec`, or read from a channel in arrival order). Here the last
-// item finishes first and the first item last.
+// Catches: results collected as the calls finish (pushed to a shared `Vec`,
+// or read from a channel in arrival order). Here the last item finishes first
+// and the first item last.
+// [gallery: bounded-results-in-completion-order]
 #[test]
 fn results_are_in_input_order_not_completion_order() {
     let results = within(DEFAULT_LIMIT, "map_bounded", || {
@@ -144,8 +148,9 @@ fn results_are_in_input_order_not_completion_order() {
     );
 }
 
-// Wrong solution caught: `join().unwrap()` (or no `catch_unwind` in a
-// worker), so that one server's panic takes the whole run down with it.
+// Catches: `join().unwrap()` (or no `catch_unwind` in a worker), so that one
+// server's panic takes the whole run down with it.
+// [gallery: bounded-join-unwrap]
 #[test]
 fn a_panicking_call_fails_its_item_only() {
     let results = within(DEFAULT_LIMIT, "map_bounded", || {
@@ -176,9 +181,10 @@ fn a_panicking_call_fails_its_item_only() {
     );
 }
 
-// Wrong solution caught: a place given back by hand after `f` returns, so
-// that a panicking call keeps it forever: with a limit of 1, nothing after
-// the first panic could ever run (the test would time out).
+// Catches: a place given back by hand after `f` returns, so that a panicking
+// call keeps it forever: with a limit of 1, nothing after the first panic
+// could ever run (the test would time out).
+// [gallery: bounded-place-given-back-by-hand]
 #[test]
 fn a_panicking_call_gives_its_place_back() {
     let results = within(DEFAULT_LIMIT, "map_bounded with a limit of 1", || {
@@ -203,8 +209,9 @@ fn a_panicking_call_gives_its_place_back() {
     );
 }
 
-// Wrong solution caught: a limit of 0 that starts nothing and waits
-// forever; trouble with no items, or with fewer items than the limit.
+// Catches: a limit of 0 that starts nothing and waits forever; trouble with
+// no items, or with fewer items than the limit.
+// [gallery: bounded-limit-zero-starts-nothing]
 #[test]
 fn limit_zero_counts_as_one_and_no_items_is_fine() {
     let results = within(DEFAULT_LIMIT, "map_bounded", || {

@@ -51,9 +51,10 @@ fn every_row_goes_through_both_stages_in_input_order() {
     );
 }
 
-// Wrong solutions caught: a mail sent for a row that was never inserted;
-// an insert's failure (an error or a panic) lost, or reported as stage
-// two's.
+// Catches: a mail sent for a row that was never inserted; an insert's failure
+// (an error or a panic) lost, or reported as stage two's.
+// [gallery: pipeline-insert-error-as-stage-two,
+// pipeline-insert-panic-as-stage-two]
 #[test]
 fn a_failed_insert_skips_the_mail_and_is_reported() {
     let mailed = seen::<u32>();
@@ -101,8 +102,9 @@ fn a_failed_insert_skips_the_mail_and_is_reported() {
     );
 }
 
-// Wrong solution caught: a failed mail reported as a failed insert, or
-// lost; a mail's panic taking the pipeline down.
+// Catches: a failed mail reported as a failed insert, or lost; a mail's panic
+// taking the pipeline down.
+// [gallery: pipeline-mail-error-as-stage-one, pipeline-mail-panic-unwrapped]
 #[test]
 fn a_failed_mail_is_reported_as_stage_two() {
     let results = within(DEFAULT_LIMIT, "the pipeline", || {
@@ -134,10 +136,12 @@ fn a_failed_mail_is_reported_as_stage_two() {
     );
 }
 
-// Wrong solutions caught: stage two started only after all of stage one,
-// or forwarded row by row in input order from the calling thread: either
-// way one slow insert holds back the mail of every row after it. Here the
-// insert of row 0 waits until the mail of row 1 has gone out.
+// Catches: stage two started only after all of stage one, or forwarded row by
+// row in input order from the calling thread: either way one slow insert
+// holds back the mail of every row after it. Here the insert of row 0 waits
+// until the mail of row 1 has gone out.
+// [gallery: pipeline-mail-forwarded-by-the-caller,
+// pipeline-results-in-completion-order]
 #[test]
 fn each_mail_goes_out_as_soon_as_its_row_is_in() {
     let results = within(DEFAULT_LIMIT * 2, "the pipeline", || {
@@ -167,9 +171,10 @@ fn each_mail_goes_out_as_soon_as_its_row_is_in() {
     assert_eq!(results, vec![Ok(0), Ok(1)]);
 }
 
-// Wrong solutions caught: stage two run inline by the stage-one job (no
-// second pool), one pool for both stages, or a thread per job: each stage
-// runs on its own workers, as many as it was given.
+// Catches: stage two run inline by the stage-one job (no second pool), one
+// pool for both stages, or a thread per job: each stage runs on its own
+// workers, as many as it was given.
+// [gallery: pipeline-stage-two-inline, pipeline-one-pool-for-both]
 #[test]
 fn each_stage_runs_on_its_own_workers() {
     let first_threads = seen::<String>();

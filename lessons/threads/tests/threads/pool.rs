@@ -38,11 +38,13 @@ fn many_workers_give_every_result() {
     assert_eq!(results, expected);
 }
 
-// Wrong solutions caught: a worker that holds the queue's lock while it runs
-// the job (`while let Ok(job) = receiver.lock().unwrap().recv() { job() }`
-// keeps the guard for the whole loop body), so that the pool runs one job
-// at a time; fewer workers than asked for. Four jobs meet at a barrier,
-// which only four workers running at once can reach together.
+// Catches: a worker that holds the queue's lock while it runs the job (`while
+// let Ok(job) = receiver.lock().unwrap().recv() { job() }` keeps the guard
+// for the whole loop body), so that the pool runs one job at a time; fewer
+// workers than asked for. Four jobs meet at a barrier, which only four
+// workers running at once can reach together.
+// [gallery: pool-lock-held-while-running, pool-one-worker-fewer,
+// pool-jobs-on-the-caller]
 #[test]
 fn the_workers_run_jobs_at_the_same_time() {
     within(DEFAULT_LIMIT, "four jobs meeting at a barrier", || {
@@ -62,12 +64,15 @@ fn the_workers_run_jobs_at_the_same_time() {
     });
 }
 
-// Wrong solutions caught: a new thread per job (a "pool" that is not one),
-// or jobs run on the calling thread.
+// Catches: a new thread per job (a "pool" that is not one), or jobs run on
+// the calling thread.
+// [gallery: pool-thread-per-job, pool-jobs-on-the-caller]
 #[test]
 fn the_jobs_run_on_the_workers_only() {
-    let caller = thread::current().id();
-    let ids = within(DEFAULT_LIMIT, "a pool of three", || {
+    let (caller, ids) = within(DEFAULT_LIMIT, "a pool of three", || {
+        // The thread that calls `submit` (`within` runs this closure on a
+        // thread of its own, not on the test's).
+        let caller = thread::current().id();
         let pool = ThreadPool::new(3);
         let promises: Vec<_> = (0..60)
             .map(|_| pool.submit(|| thread::current().id()))
@@ -76,7 +81,7 @@ fn the_jobs_run_on_the_workers_only() {
             .into_iter()
             .map(|p| format!("{:?}", p.wait().expect("the job ran")))
             .collect();
-        ids
+        (caller, ids)
     });
     assert!(
         ids.len() <= 3,
@@ -93,7 +98,7 @@ fn the_jobs_run_on_the_workers_only() {
 // returns at once or ignores its limit, or that is not woken when the job
 // finishes (it sleeps out its whole limit).
 // [gallery: pool-ready-before-the-job, pool-wait-timeout-returns-at-once,
-// pool-wait-timeout-sleeps-its-limit]
+// pool-wait-timeout-ignores-limit, pool-wait-timeout-sleeps-its-limit]
 #[test]
 fn a_promise_is_ready_once_its_job_is_done() {
     within(DEFAULT_LIMIT * 2, "a promise", || {
@@ -125,11 +130,11 @@ fn a_promise_is_ready_once_its_job_is_done() {
 }
 
 // Catches: `wait_timeout` on an already finished promise that takes the
-// result out (a later `wait` then has nothing to return), one that gives
-// up before looking when its limit is zero, and a deadline of
-// `Instant::now() + limit`, which panics for `Duration::MAX` ("no limit").
-// The pool is dropped first, which finishes the job: the promise is
-// finished before any `wait_timeout`.
+// result out (a later `wait` then has nothing to return), one that gives up
+// before looking when its limit is zero, and a deadline of `Instant::now() +
+// limit`, which panics for `Duration::MAX` ("no limit"). The pool is dropped
+// first, which finishes the job: the promise is finished before any
+// `wait_timeout`.
 // [gallery: pool-wait-timeout-takes-the-result, pool-wait-timeout-zero-false,
 // pool-wait-timeout-deadline-overflows]
 #[test]
@@ -151,8 +156,9 @@ fn wait_timeout_on_a_finished_promise_leaves_the_result() {
 // Catches: a `wait` or `wait_timeout` that polls (a loop with a short
 // `sleep`, or `yield_now`) instead of sleeping on the slot's condition
 // variable. The job takes 300 ms; the waiting thread should sleep through
-// them: a few wake-ups, next to no CPU time. (Wake-ups are counted on
-// Linux only.) [gallery: pool-wait-sleep-polls, pool-wait-spins,
+// them: a few wake-ups, next to no CPU time. (Wake-ups are counted on Linux
+// only.)
+// [gallery: pool-wait-sleep-polls, pool-wait-spins,
 // pool-wait-timeout-sleep-polls]
 #[test]
 fn waiting_for_a_promise_sleeps_instead_of_polling() {
@@ -206,9 +212,9 @@ fn waiting_for_a_promise_sleeps_instead_of_polling() {
 }
 
 // Catches: a job that wakes one waiter of several (`notify_one`): a promise
-// can be waited for from several threads (`wait_timeout` takes `&self`),
-// and each must be woken when the result arrives, not at the end of its
-// limit. [gallery: pool-submit-notifies-one-waiter]
+// can be waited for from several threads (`wait_timeout` takes `&self`), and
+// each must be woken when the result arrives, not at the end of its limit.
+// [gallery: pool-submit-notifies-one-waiter]
 #[test]
 fn every_thread_waiting_on_a_promise_is_woken() {
     const WAITERS: usize = 4;
@@ -260,8 +266,9 @@ fn every_thread_waiting_on_a_promise_is_woken() {
     }
 }
 
-// Wrong solution caught: `wait` that returns (or panics) before the job is
-// done, instead of sleeping until the job fills the promise.
+// Catches: `wait` that returns (or panics) before the job is done, instead of
+// sleeping until the job fills the promise.
+// [gallery: pool-wait-returns-early]
 #[test]
 fn wait_sleeps_until_the_job_is_done() {
     let result = within(DEFAULT_LIMIT, "a promise", || {
@@ -279,8 +286,9 @@ fn wait_sleeps_until_the_job_is_done() {
     assert_eq!(result, Ok(42));
 }
 
-// Wrong solutions caught: a job's panic that kills the worker and leaves
-// its promise unfilled (waiting forever), or that fails other promises.
+// Catches: a job's panic that kills the worker and leaves its promise
+// unfilled (waiting forever), or that fails other promises.
+// [gallery: pool-no-catch-unwind-in-submit]
 #[test]
 fn a_panicking_job_fails_its_own_promise_only() {
     let (bad, good) = within(DEFAULT_LIMIT, "a panicking job", || {
@@ -302,10 +310,10 @@ fn a_panicking_job_fails_its_own_promise_only() {
     );
 }
 
-// Wrong solution caught: workers that die on a panicking job (no
-// `catch_unwind` around `execute`'s jobs): after five panics in a pool of
-// two, nothing would run any more. Both workers must still be there: two
-// jobs meet at a barrier.
+// Catches: workers that die on a panicking job (no `catch_unwind` around
+// `execute`'s jobs): after five panics in a pool of two, nothing would run
+// any more. Both workers must still be there: two jobs meet at a barrier.
+// [gallery: pool-lock-held-while-running, pool-worker-dies-on-panic]
 #[test]
 fn workers_survive_panicking_jobs() {
     let results = within(DEFAULT_LIMIT, "a pool after five panics", || {
@@ -332,10 +340,11 @@ fn workers_survive_panicking_jobs() {
     assert_eq!(results, expected);
 }
 
-// Wrong solutions caught: a pool that drops its queued jobs on shutdown (a
-// "stop" flag the workers check before each job, or a cleared queue), or
-// whose `drop` returns before they have run. The only worker is busy when
-// the pool is dropped, with ten jobs still queued behind it.
+// Catches: a pool that drops its queued jobs on shutdown (a "stop" flag the
+// workers check before each job, or a cleared queue), or whose `drop` returns
+// before they have run. The only worker is busy when the pool is dropped,
+// with ten jobs still queued behind it.
+// [gallery: pool-drop-does-not-join]
 #[test]
 fn dropping_the_pool_finishes_the_queued_jobs() {
     let log = within(DEFAULT_LIMIT, "dropping a busy pool", || {
@@ -383,9 +392,10 @@ thread_local! {
     static ON_EXIT: RefCell<Option<CountsExit>> = const { RefCell::new(None) };
 }
 
-// Wrong solution caught: a `drop` that closes the queue but does not join
-// the workers, which then end whenever they get round to it, maybe after
-// the program has moved on (or exited in the middle of a job).
+// Catches: a `drop` that closes the queue but does not join the workers,
+// which then end whenever they get round to it, maybe after the program has
+// moved on (or exited in the middle of a job).
+// [gallery: pool-lock-held-while-running, pool-drop-does-not-join]
 #[test]
 fn dropping_the_pool_joins_every_worker() {
     let (ended_before, ended_after) = within(DEFAULT_LIMIT, "dropping a pool of three", || {
@@ -417,8 +427,9 @@ fn dropping_the_pool_joins_every_worker() {
     );
 }
 
-// Wrong solutions caught: a `drop` that joins workers still waiting on an
-// open queue (it waits forever); a pool of 0 workers that never runs a job.
+// Catches: a `drop` that joins workers still waiting on an open queue (it
+// waits forever); a pool of 0 workers that never runs a job.
+// [gallery: pool-drop-joins-before-closing, pool-zero-workers-none]
 #[test]
 fn an_idle_pool_drops_and_zero_workers_counts_as_one() {
     within(DEFAULT_LIMIT, "dropping an idle pool", || {

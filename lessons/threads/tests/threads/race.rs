@@ -9,6 +9,7 @@ use std::panic::{self, AssertUnwindSafe};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::thread;
+use std::time::{Duration, Instant};
 
 use testkit::{DEFAULT_LIMIT, within};
 use threads::race::{TaskList, drain};
@@ -27,8 +28,9 @@ fn assert_each_taken_once(all: &[String], taken: &[String]) {
     assert_eq!(taken.len(), all.len());
 }
 
-// Wrong solution caught: taking from the back (`pop()`), which is a stack,
-// not Python's `pop(0)`.
+// Catches: taking from the back (`pop()`), which is a stack, not Python's
+// `pop(0)`.
+// [gallery: race-take-from-the-back]
 #[test]
 fn take_next_gives_the_tasks_first_in_first_out() {
     let list = TaskList::new(tasks("deploy", 3));
@@ -80,69 +82,91 @@ impl SpinBarrier {
     }
 }
 
-// Wrong solutions caught: `take_next` in two critical sections (lock, check
-// the length, unlock; lock again, `remove(0)`), which panics on an empty
-// `Vec` when another thread took the last task in between; or one that
-// reads the first task under one lock and removes it under another, which
-// hands a task to two threads and loses another. One thread per core goes
-// for the last tasks of a list at the same instant, many thousand times.
+// Catches: `take_next` in two critical sections (lock, check the length,
+// unlock; lock again, `remove(0)`), which panics on an empty `Vec` when
+// another thread took the last task in between; or one that reads the first
+// task under one lock and removes it under another, which hands a task to two
+// threads and loses another. At least four threads (more than the cores of a
+// small machine: a thread preempted between its two critical sections is one
+// way in; threads on every core at once the other) go for the last tasks of a
+// list at the same instant, in rounds of 25 000 lists, for at least four
+// seconds: a loaded machine, where fewer rounds run, gets as much time to
+// show the race as an idle one.
+// [gallery: race-check-then-remove-in-two-locks,
+// race-read-then-remove-in-two-locks]
 #[test]
 fn every_task_is_taken_exactly_once_by_many_threads() {
-    const ROUNDS: usize = 100_000;
-    const TASKS_PER_ROUND: usize = 2;
-    let threads = thread::available_parallelism().map_or(2, |n| n.get().clamp(2, 4));
-    within(DEFAULT_LIMIT * 2, "threads calling take_next", move || {
-        let lists: Vec<TaskList> = (0..ROUNDS)
-            .map(|r| TaskList::new(tasks(&format!("round-{r:05}"), TASKS_PER_ROUND)))
-            .collect();
-        let start = SpinBarrier::new(threads);
-        // The first panic of any thread; the thread goes on meeting the
-        // others at the barrier, so that none of them waits forever.
-        let first_panic = Mutex::new(None);
-        let failed = AtomicBool::new(false);
-        let taken: Vec<String> = thread::scope(|scope| {
-            let workers: Vec<_> = (0..threads)
-                .map(|_| {
-                    scope.spawn(|| {
-                        let mut taken = Vec::new();
-                        for list in &lists {
-                            start.wait();
-                            if failed.load(Ordering::Relaxed) {
-                                continue; // one failure is enough to report
-                            }
-                            let round = panic::catch_unwind(AssertUnwindSafe(|| {
-                                while let Some(task) = list.take_next() {
-                                    taken.push(task);
-                                }
-                            }));
-                            if let Err(payload) = round {
-                                failed.store(true, Ordering::Relaxed);
-                                first_panic.lock().unwrap().get_or_insert(payload);
-                            }
-                        }
-                        taken
-                    })
-                })
-                .collect();
-            workers
-                .into_iter()
-                .flat_map(|w| w.join().expect("the worker catches every panic"))
-                .collect()
-        });
-        if let Some(payload) = first_panic.into_inner().unwrap() {
-            panic::resume_unwind(payload);
+    const BATCH: usize = 25_000;
+    const MIN_BATCHES: usize = 4;
+    const AT_LEAST: Duration = Duration::from_secs(4);
+    let threads = thread::available_parallelism().map_or(4, |n| n.get().clamp(4, 8));
+    within(DEFAULT_LIMIT * 3, "threads calling take_next", move || {
+        let started = Instant::now();
+        let mut batch = 0;
+        while batch < MIN_BATCHES || started.elapsed() < AT_LEAST {
+            race_for_the_last_tasks(threads, &format!("batch-{batch:03}"), BATCH);
+            batch += 1;
         }
-        let all: Vec<String> = (0..ROUNDS)
-            .flat_map(|r| tasks(&format!("round-{r:05}"), TASKS_PER_ROUND))
-            .collect();
-        assert_each_taken_once(&all, &taken);
-        assert!(lists.iter().all(TaskList::is_empty));
     });
 }
 
-// Wrong solutions caught: workers that stop after one task, or that give
-// up as soon as they see the list empty once while others still work; a
-// result without one `Vec` per worker; tasks taken out of order.
+/// `rounds` lists of two tasks; `threads` threads empty each list together,
+/// released at the same instant by a spinning barrier. Panics (with the
+/// first panic of any thread) unless every task was taken exactly once.
+fn race_for_the_last_tasks(threads: usize, prefix: &str, rounds: usize) {
+    const TASKS_PER_ROUND: usize = 2;
+    let name = |r: usize| format!("{prefix}-round-{r:05}");
+    let lists: Vec<TaskList> = (0..rounds)
+        .map(|r| TaskList::new(tasks(&name(r), TASKS_PER_ROUND)))
+        .collect();
+    let start = SpinBarrier::new(threads);
+    // The first panic of any thread; the thread goes on meeting the others
+    // at the barrier, so that none of them waits forever.
+    let first_panic = Mutex::new(None);
+    let failed = AtomicBool::new(false);
+    let taken: Vec<String> = thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut taken = Vec::new();
+                    for list in &lists {
+                        start.wait();
+                        if failed.load(Ordering::Relaxed) {
+                            continue; // one failure is enough to report
+                        }
+                        let round = panic::catch_unwind(AssertUnwindSafe(|| {
+                            while let Some(task) = list.take_next() {
+                                taken.push(task);
+                            }
+                        }));
+                        if let Err(payload) = round {
+                            failed.store(true, Ordering::Relaxed);
+                            first_panic.lock().unwrap().get_or_insert(payload);
+                        }
+                    }
+                    taken
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| w.join().expect("the worker catches every panic"))
+            .collect()
+    });
+    if let Some(payload) = first_panic.into_inner().unwrap() {
+        panic::resume_unwind(payload);
+    }
+    let all: Vec<String> = (0..rounds)
+        .flat_map(|r| tasks(&name(r), TASKS_PER_ROUND))
+        .collect();
+    assert_each_taken_once(&all, &taken);
+    assert!(lists.iter().all(TaskList::is_empty));
+}
+
+// Catches: workers that stop after one task, or that give up as soon as they
+// see the list empty once while others still work; a result without one `Vec`
+// per worker; tasks taken out of order.
+// [gallery: race-take-from-the-back, race-worker-takes-one-task]
 #[test]
 fn drain_hands_out_every_task_once() {
     let all = tasks("host", 1000);
@@ -161,10 +185,11 @@ fn drain_hands_out_every_task_once() {
     assert_each_taken_once(&all, &taken);
 }
 
-// Wrong solution caught: a worker loop `while !list.is_empty() {
-// list.take_next().unwrap() }`, the same check-then-act race one level up:
-// the last task can go to another worker between the two calls. Eight
-// workers finish off each list together, two hundred times over.
+// Catches: a worker loop `while !list.is_empty() { list.take_next().unwrap()
+// }`, the same check-then-act race one level up: the last task can go to
+// another worker between the two calls. Eight workers finish off each list
+// together, two hundred times over.
+// [gallery: race-drain-is-empty-then-take]
 #[test]
 fn drain_has_no_check_then_take_race() {
     within(DEFAULT_LIMIT * 2, "drain, many times", || {
@@ -178,8 +203,9 @@ fn drain_has_no_check_then_take_race() {
     });
 }
 
-// Wrong solution caught: `workers = 0` starting no thread, so nothing is
-// taken (or `drain` waits forever).
+// Catches: `workers = 0` starting no thread, so nothing is taken (or `drain`
+// waits forever).
+// [gallery: race-drain-zero-workers-no-thread]
 #[test]
 fn drain_with_zero_workers_uses_one() {
     let per_worker = within(DEFAULT_LIMIT, "drain", || {

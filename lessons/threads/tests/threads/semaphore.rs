@@ -10,7 +10,8 @@ use testkit::{DEFAULT_LIMIT, thread_cpu_time, thread_wakeups, within};
 use threads::semaphore::{Semaphore, TimedOut};
 
 // Catches: a count that does not go down with each permit or back up with
-// each drop. [gallery: semaphore-drop-forgets-the-permit]
+// each drop.
+// [gallery: semaphore-drop-forgets-the-permit]
 #[test]
 fn permits_are_counted_out_and_back() {
     within(DEFAULT_LIMIT, "counting permits", || {
@@ -29,8 +30,8 @@ fn permits_are_counted_out_and_back() {
 
 // Catches: a `try_acquire` that waits (it fails the bounded wait instead of
 // hanging the run), or that hands out a permit that is not there (a count
-// that goes below zero). [gallery: semaphore-try-acquire-waits,
-// semaphore-try-acquire-below-zero]
+// that goes below zero).
+// [gallery: semaphore-try-acquire-waits, semaphore-try-acquire-below-zero]
 #[test]
 fn try_acquire_fails_when_every_permit_is_taken() {
     within(DEFAULT_LIMIT, "try_acquire with every permit taken", || {
@@ -48,12 +49,13 @@ fn try_acquire_fails_when_every_permit_is_taken() {
     });
 }
 
-// Wrong solutions caught: `if` instead of `while` around `wait` (a woken
-// waiter goes on although a newcomer took the permit that woke it: N + 1
-// holders, or a count below zero), and a check outside the lock (two
-// threads see the last permit free and both take it). Eight threads take
-// and give back three permits as fast as they can, three thousand times
-// each, and count how many hold one at once.
+// Catches: `if` instead of `while` around `wait` (a woken waiter goes on
+// although a newcomer took the permit that woke it: N + 1 holders, or a count
+// below zero), and a check outside the lock (two threads see the last permit
+// free and both take it). Eight threads take and give back three permits as
+// fast as they can, three thousand times each, and count how many hold one at
+// once.
+// [gallery: semaphore-if-not-while, semaphore-check-outside-the-lock]
 #[test]
 fn never_more_than_n_holders_under_contention() {
     const PERMITS: usize = 3;
@@ -88,10 +90,11 @@ fn never_more_than_n_holders_under_contention() {
     assert_eq!(left, PERMITS, "every permit is back at the end");
 }
 
-// Wrong solution caught: a semaphore that admits fewer than N (an off-by-one
-// such as `while *free <= 1`). N threads each take a permit and then wait at
-// a barrier for one another: they can only all get there if all N permits
-// can be held at once.
+// Catches: a semaphore that admits fewer than N (an off-by-one such as `while
+// *free <= 1`). N threads each take a permit and then wait at a barrier for
+// one another: they can only all get there if all N permits can be held at
+// once.
+// [gallery: semaphore-admits-one-fewer]
 #[test]
 fn n_holders_can_hold_at_once() {
     const PERMITS: usize = 4;
@@ -116,9 +119,11 @@ fn n_holders_can_hold_at_once() {
     });
 }
 
-// Wrong solution caught: a permit given back only on the normal path (by
-// hand at the end of the work, or a `Drop` that skips the release while
-// `thread::panicking()`), so that every panicking holder loses one.
+// Catches: a permit given back only on the normal path (by hand at the end of
+// the work, or a `Drop` that skips the release while `thread::panicking()`),
+// so that every panicking holder loses one.
+// [gallery: semaphore-drop-forgets-the-permit,
+// semaphore-drop-skips-release-on-panic]
 #[test]
 fn a_panicking_holder_gives_its_permit_back() {
     within(DEFAULT_LIMIT, "holders that panic", || {
@@ -139,8 +144,10 @@ fn a_panicking_holder_gives_its_permit_back() {
     });
 }
 
-// Wrong solution caught: a permit that is not given back, or whose waiter
-// is not woken, when the holder panics while another thread waits for it.
+// Catches: a permit that is not given back, or whose waiter is not woken,
+// when the holder panics while another thread waits for it.
+// [gallery: semaphore-drop-skips-release-on-panic,
+// semaphore-drop-no-notify-on-panic, semaphore-drop-without-notify]
 #[test]
 fn a_waiter_gets_the_permit_of_a_holder_that_panics() {
     within(DEFAULT_LIMIT, "a waiter behind a panicking holder", || {
@@ -178,9 +185,10 @@ fn a_waiter_gets_the_permit_of_a_holder_that_panics() {
     });
 }
 
-// Wrong solutions caught: a `Drop` that adds the permit back without
-// `notify_one` (the waiter sleeps on), or a waiter that misses a release
-// that comes before it is asleep (a check of the count outside the lock).
+// Catches: a `Drop` that adds the permit back without `notify_one` (the
+// waiter sleeps on), or a waiter that misses a release that comes before it
+// is asleep (a check of the count outside the lock).
+// [gallery: semaphore-drop-without-notify]
 #[test]
 fn a_waiter_is_woken_when_a_permit_is_released() {
     within(DEFAULT_LIMIT, "a waiter and a release", || {
@@ -205,11 +213,12 @@ fn a_waiter_is_woken_when_a_permit_is_released() {
     });
 }
 
-// Wrong solution caught: a busy-waiting `acquire`, a loop around the count
-// with `yield_now`, a short `sleep`, or nothing at all. The waiter waits
-// 300 ms for the permit; it should sleep through them: a few wake-ups and
-// next to no CPU time. (Wake-ups are counted on Linux only; CPU time on
-// Linux and macOS.)
+// Catches: a busy-waiting `acquire`, a loop around the count with
+// `yield_now`, a short `sleep`, or nothing at all. The waiter waits 300 ms
+// for the permit; it should sleep through them: a few wake-ups and next to no
+// CPU time. (Wake-ups are counted on Linux only; CPU time on Linux and
+// macOS.)
+// [gallery: semaphore-acquire-spins, semaphore-acquire-sleep-polls]
 #[test]
 fn a_waiting_acquire_sleeps_instead_of_polling() {
     const HOLD: Duration = Duration::from_millis(300);
@@ -251,8 +260,10 @@ fn a_waiting_acquire_sleeps_instead_of_polling() {
     }
 }
 
-// Wrong solutions caught: a timed acquire that takes a permit anyway, gives
-// up at once instead of waiting, or waits without a limit.
+// Catches: a timed acquire that takes a permit anyway, gives up at once
+// instead of waiting, or waits without a limit.
+// [gallery: semaphore-timeout-takes-a-permit-anyway,
+// semaphore-timeout-gives-up-at-once, semaphore-timeout-waits-without-limit]
 #[test]
 fn a_timed_out_acquire_returns_an_error_and_takes_nothing() {
     const LIMIT: Duration = Duration::from_millis(150);
@@ -278,9 +289,10 @@ fn a_timed_out_acquire_returns_an_error_and_takes_nothing() {
     });
 }
 
-// Wrong solution caught: a timed acquire that is never woken by a release
-// (it waits on something no `Drop` notifies) and times out although a
-// permit came back long before its limit.
+// Catches: a timed acquire that is never woken by a release (it waits on
+// something no `Drop` notifies) and times out although a permit came back
+// long before its limit.
+// [gallery: semaphore-timeout-sleeps-its-limit]
 #[test]
 fn a_timed_acquire_gets_a_permit_released_in_time() {
     within(DEFAULT_LIMIT * 2, "acquire_timeout and a release", || {
@@ -307,13 +319,13 @@ fn a_timed_acquire_gets_a_permit_released_in_time() {
     });
 }
 
-// Catches: a timed acquire that gives up after one wake-up that did not
-// get it the permit (`if` instead of `while` around `wait_timeout`), long
-// before its limit. The test holds the only permit and, every 50 ms, gives
-// it back and takes it again at once: each release wakes the waiter, which
-// then finds the permit gone. The waiter may now and then win the race and
-// get the permit (a correct outcome; the round is tried again), but a
-// waiter that gives up early does so at the first release it loses.
+// Catches: a timed acquire that gives up after one wake-up that did not get
+// it the permit (`if` instead of `while` around `wait_timeout`), long before
+// its limit. The test holds the only permit and, every 50 ms, gives it back
+// and takes it again at once: each release wakes the waiter, which then finds
+// the permit gone. The waiter may now and then win the race and get the
+// permit (a correct outcome; the round is tried again), but a waiter that
+// gives up early does so at the first release it loses.
 // [gallery: semaphore-timeout-gives-up-after-one-wakeup]
 #[test]
 fn a_timed_acquire_woken_without_a_permit_waits_on_until_its_limit() {
@@ -368,8 +380,8 @@ fn a_timed_acquire_woken_without_a_permit_waits_on_until_its_limit() {
 
 // Catches: a timed acquire that polls (a loop around `try_acquire` with a
 // short `sleep`, or `yield_now`) instead of sleeping on the condition
-// variable. [gallery: semaphore-timeout-sleep-polls,
-// semaphore-timeout-spins]
+// variable.
+// [gallery: semaphore-timeout-sleep-polls, semaphore-timeout-spins]
 #[test]
 fn a_waiting_timed_acquire_sleeps_instead_of_polling() {
     const HOLD: Duration = Duration::from_millis(300);

@@ -14,10 +14,11 @@ fn panicked(task: &str, message: &str) -> TaskPanicked {
     }
 }
 
-// Wrong solution caught: only `&str` payloads understood, so every panic
-// with arguments (`panic!("{n} minutes")`, a `String`) loses its message.
-// The payloads are built as `panic!` builds them (a test that panicked
-// here to make them would show that panic before the stub's `todo!`).
+// Catches: only `&str` payloads understood, so every panic with arguments
+// (`panic!("{n} minutes")`, a `String`) loses its message. The payloads are
+// built as `panic!` builds them (a test that panicked here to make them would
+// show that panic before the stub's `todo!`).
+// [gallery: spawn-join-panic-message-str-only]
 #[test]
 fn panic_message_reads_str_and_string_payloads() {
     let literal: Box<dyn Any + Send> = Box::new("boiled over");
@@ -37,9 +38,10 @@ fn both_results_come_back() {
     assert_eq!(sauce, Ok(42));
 }
 
-// Wrong solution caught: `spawn(a).join()` before `spawn(b)`, or running a
-// task on the calling thread: the cooks never meet at the barrier, which
-// needs both of them at once, and the test times out instead of hanging.
+// Catches: `spawn(a).join()` before `spawn(b)`, or running a task on the
+// calling thread: the cooks never meet at the barrier, which needs both of
+// them at once, and the test times out instead of hanging.
+// [gallery: spawn-join-one-after-the-other, spawn-join-b-on-the-caller]
 #[test]
 fn both_tasks_run_at_the_same_time() {
     let (pasta, sauce) = within(DEFAULT_LIMIT, "join_both with a barrier", || {
@@ -61,10 +63,13 @@ fn both_tasks_run_at_the_same_time() {
     assert_eq!((pasta, sauce), (Ok("pasta"), Ok("sauce")));
 }
 
-// Wrong solutions caught: `join().unwrap()`, which turns the sauce's panic
-// into the caller's and throws the pasta away; an error that does not say
-// which task panicked, or loses its message (`panic_message(&payload)` on
-// the box instead of `&*payload`).
+// Catches: `join().unwrap()`, which turns the sauce's panic into the caller's
+// and throws the pasta away; an error that does not say which task panicked,
+// or loses its message (`panic_message(&payload)` on the box instead of
+// `&*payload`).
+// [gallery: spawn-join-panic-message-str-only,
+// spawn-join-unwrap-loses-the-other, spawn-join-error-without-task,
+// spawn-join-message-of-the-box]
 #[test]
 fn a_panicking_task_is_an_error_naming_it_and_the_other_result_is_kept() {
     let (pasta, sauce) = within(DEFAULT_LIMIT, "join_both", || {
@@ -90,6 +95,8 @@ fn a_panicking_task_is_an_error_naming_it_and_the_other_result_is_kept() {
     assert_eq!(sauce, Ok("thick"));
 }
 
+// Catches: [gallery: spawn-join-unwrap-loses-the-other,
+// spawn-join-error-without-task, spawn-join-message-of-the-box]
 #[test]
 fn two_panics_are_two_errors() {
     let (pasta, sauce) = within(DEFAULT_LIMIT, "join_both", || {
@@ -108,8 +115,9 @@ fn two_panics_are_two_errors() {
     );
 }
 
-// Wrong solution caught: unnamed threads (`thread::spawn`), so that a
-// panic says `thread '<unnamed>' panicked` and `top -H` shows no names.
+// Catches: unnamed threads (`thread::spawn`), so that a panic says `thread
+// '<unnamed>' panicked` and `top -H` shows no names.
+// [gallery: spawn-join-b-on-the-caller, spawn-join-unnamed-threads]
 #[test]
 fn each_thread_is_named_after_its_task() {
     let name = || thread::current().name().map(str::to_string);
@@ -146,8 +154,9 @@ fn scoped_tasks_borrow_from_the_caller() {
     });
 }
 
-// Wrong solution caught: the scoped tasks run one after the other (or one
-// on the calling thread); they meet at a borrowed barrier.
+// Catches: the scoped tasks run one after the other (or one on the calling
+// thread); they meet at a borrowed barrier.
+// [gallery: spawn-join-scoped-one-after-the-other]
 #[test]
 fn scoped_tasks_run_at_the_same_time() {
     let (pasta, sauce) = within(DEFAULT_LIMIT, "join_both_scoped with a barrier", || {
@@ -168,9 +177,10 @@ fn scoped_tasks_run_at_the_same_time() {
     assert_eq!((pasta, sauce), (Ok("pasta"), Ok("sauce")));
 }
 
-// Wrong solutions caught: a scoped thread left unjoined (the scope then
-// panics with "a scoped thread panicked" and both results are lost), or
-// `join().unwrap()`; unnamed scoped threads.
+// Catches: a scoped thread left unjoined (the scope then panics with "a
+// scoped thread panicked" and both results are lost), or `join().unwrap()`;
+// unnamed scoped threads.
+// [gallery: spawn-join-scoped-left-to-the-scope, spawn-join-scoped-unnamed]
 #[test]
 fn a_panicking_scoped_task_is_an_error_naming_it_and_the_other_result_is_kept() {
     let (pasta, sauce) = within(DEFAULT_LIMIT, "join_both_scoped", || {
