@@ -21,7 +21,8 @@
 //! milliseconds compared with an ideal, or a process's memory over time.
 //! `cargo bench -p benchmarks --bench fleet` measures (about a minute);
 //! `cargo test` runs it without `--bench`: one small round of each and five
-//! rounds of `serve`, a few seconds, to prove that it still works. The
+//! rounds of `serve`, a few seconds, to prove that it still works.
+//! `FLEET_BENCH_ROUNDS=1000` watches the memory of `serve` for longer. The
 //! figures are in `benches/results/fleet.md` (quoted by the book). Without
 //! `python3` on the PATH the Python side is skipped, with a message.
 
@@ -88,7 +89,12 @@ fn main() {
     for case in &cases {
         round(case, python);
     }
-    memory(if full { 100 } else { 5 });
+    // FLEET_BENCH_ROUNDS=1000: watch the memory for longer.
+    let rounds = std::env::var("FLEET_BENCH_ROUNDS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(if full { 100 } else { 5 });
+    memory(rounds);
 }
 
 /// Runs each tool `case.runs` times on one fleet and prints a table.
@@ -402,7 +408,7 @@ fn memory(rounds: u64) {
     println!("| after round | VmRSS | threads | the round took |");
     println!("|---|---|---|---|");
     for (round, rss, threads, summary) in &samples {
-        if [1, 2, 5, 10, 25, 50, 75, 100].contains(round) || *round == rounds {
+        if [1, 2, 5, 10, 25, 50, 75, 100, 250, 500, 750].contains(round) || *round == rounds {
             // "200 checks: 200 up, 0 down, 0 skipped in 0.04 s": the time.
             let took = summary.rsplit(" in ").next().unwrap_or(summary);
             println!("| {round} | {rss} kB | {threads} | {took} |");
