@@ -49,6 +49,7 @@ fn the_server_listens_on_loopback_on_a_port_the_system_chose() {
 // Wrong solution caught: a handler or client that goes through `String`
 // (bytes are not text: 0xff and 0xc3 alone are not UTF-8), or that stops
 // at a zero byte or a newline.
+// Catches: echo-through-string.
 #[test]
 fn echoes_any_bytes_exactly() {
     let server = start();
@@ -73,6 +74,7 @@ fn echoes_any_bytes_exactly() {
 // writes anything back. The client turns Nagle's algorithm off, writes one
 // byte at a time, and waits for each byte to come back before it sends the
 // next.
+// Catches: echo-waits-for-the-whole-message.
 #[test]
 fn each_byte_comes_back_before_the_next_is_sent() {
     let server = start();
@@ -97,6 +99,7 @@ fn each_byte_comes_back_before_the_next_is_sent() {
 // fills the client's receive buffer, the server stops reading, the
 // client's write blocks: a deadlock, here a time-out), and a client that
 // returns what its first `read` gave.
+// Catches: echo-client-writes-then-reads, echo-client-first-read-only.
 #[test]
 fn a_message_larger_than_the_socket_buffers_comes_back_whole() {
     let server = start();
@@ -116,6 +119,7 @@ fn a_message_larger_than_the_socket_buffers_comes_back_whole() {
 // Wrong solution caught: a server that serves its connections one after
 // the other on the accept thread: a client that connects and says nothing
 // blocks everyone else.
+// Catches: echo-serial-server.
 #[test]
 fn an_idle_connection_does_not_block_the_others() {
     let server = start();
@@ -160,6 +164,7 @@ fn many_clients_at_once_each_get_their_own_bytes_back() {
 // server that does not start a thread per connection, and a connection
 // thread that outlives its client. (Linux only: elsewhere threads cannot
 // be counted by name.)
+// Catches: echo-misnamed-threads.
 #[test]
 fn a_named_thread_per_connection_which_ends_with_its_client() {
     let server = start();
@@ -194,6 +199,7 @@ fn a_named_thread_per_connection_which_ends_with_its_client() {
 // the connection threads blocked in `read` for ever (and their clients
 // connected); a `shutdown` that does not join its threads; a listener left
 // open.
+// Catches: echo-shutdown-only-stops-accepting, echo-listener-left-open.
 #[test]
 fn shutdown_closes_connections_joins_every_thread_and_frees_the_port() {
     let server = start();
@@ -249,6 +255,7 @@ fn shutdown_returns_only_once_every_handler_has_returned() {
 // Wrong solution caught: a server that keeps its copy of each stream after
 // the handler is done with it: the client never sees the end of the
 // connection, and the server runs out of file descriptors.
+// Catches: echo-keeps-stream-clone.
 #[test]
 fn a_connection_closes_when_its_handler_returns() {
     let server = TcpServer::start("127.0.0.1:0", "bye", |mut stream: TcpStream| {
@@ -267,6 +274,7 @@ fn a_connection_closes_when_its_handler_returns() {
 
 // Wrong solution caught: a client without time-outs: a server that
 // accepts and never answers hangs it (and whoever waits for it) for ever.
+// Catches: echo-client-no-timeouts.
 #[test]
 fn the_client_gives_up_on_a_silent_server_after_its_timeout() {
     // The kernel completes the connection; nobody ever reads or answers.

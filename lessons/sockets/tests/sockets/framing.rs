@@ -40,6 +40,7 @@ fn bytes(items: &[&str]) -> Vec<Vec<u8>> {
 
 // Wrong solution caught: one `read` taken as one line: here three lines
 // come in one read, and the bytes after the first must not be lost.
+// Catches: framing-line-rest-dropped.
 #[test]
 fn several_lines_in_one_read_come_out_one_by_one() {
     let mut reader = LineReader::new(Cursor::new(b"first\nsecond\nthird\n".to_vec()), 64);
@@ -50,6 +51,7 @@ fn several_lines_in_one_read_come_out_one_by_one() {
 // Wrong solution caught: one `read` taken as one line, the other way
 // round: here each byte comes in a read of its own, and some reads are
 // interrupted (`ErrorKind::Interrupted`: try again).
+// Catches: framing-line-one-read.
 #[test]
 fn a_line_split_across_many_reads_comes_out_whole() {
     let stream = ShortReads::one_byte_at_a_time(b"hello world\nbye\n").with_interruptions();
@@ -66,6 +68,7 @@ fn empty_lines_are_lines_and_a_carriage_return_stays() {
 // Wrong solution caught: a last line without its newline handed out as if
 // it were whole: a message cut short by a dropped connection must not look
 // complete.
+// Catches: framing-partial-last-line-returned.
 #[test]
 fn the_stream_ending_inside_a_line_is_an_error() {
     let mut reader = LineReader::new(Cursor::new(b"complete\npartial".to_vec()), 64);
@@ -77,6 +80,7 @@ fn the_stream_ending_inside_a_line_is_an_error() {
 // its own), which keeps a peer's endless line in memory. The reader must
 // give up once more than `max` bytes came without a newline, without
 // reading the rest of the 4 MiB.
+// Catches: framing-line-without-limit.
 #[test]
 fn a_line_longer_than_the_maximum_is_refused_early() {
     let mut reader = LineReader::new(Cursor::new(b"0123456789abcdef\n".to_vec()), 16);
@@ -99,6 +103,7 @@ fn a_line_longer_than_the_maximum_is_refused_early() {
 // Wrong solution caught: the line and its newline sent in two writes
 // (over TCP with Nagle's algorithm, the second small write can wait for
 // the peer's delayed acknowledgement: tens of milliseconds per message).
+// Catches: framing-line-two-writes.
 #[test]
 fn write_line_sends_the_line_and_its_newline_in_one_write() {
     let mut out = RecordingWriter::new();
@@ -110,6 +115,7 @@ fn write_line_sends_the_line_and_its_newline_in_one_write() {
 // Wrong solutions caught: a line with a newline inside sent as it is (it
 // arrives as two lines), and `write` instead of `write_all` (a short write
 // loses the rest).
+// Catches: framing-newline-inside-sent.
 #[test]
 fn write_line_refuses_a_newline_inside_and_survives_short_writes() {
     let mut out = RecordingWriter::new();
@@ -125,6 +131,7 @@ fn write_line_refuses_a_newline_inside_and_survives_short_writes() {
 
 // Wrong solutions caught: a little-endian or text length, and the header
 // and payload sent in two writes (Nagle's algorithm again).
+// Catches: framing-little-endian, framing-frame-two-writes.
 #[test]
 fn a_frame_is_a_big_endian_length_and_the_bytes_in_one_write() {
     let mut out = RecordingWriter::new();
@@ -141,6 +148,7 @@ fn a_frame_is_a_big_endian_length_and_the_bytes_in_one_write() {
 
 // Wrong solutions caught: `write` instead of `write_all`, and a frame
 // above the maximum sent anyway (the peer would refuse it).
+// Catches: framing-write-not-write-all, framing-oversized-frame-written.
 #[test]
 fn write_frame_survives_short_writes_and_refuses_a_frame_above_the_maximum() {
     let mut short = RecordingWriter::short(2);
@@ -156,6 +164,7 @@ fn write_frame_survives_short_writes_and_refuses_a_frame_above_the_maximum() {
 
 // Wrong solution caught: one `read` for the header (or the payload),
 // assuming it returns the 4 bytes (or all of them) it was asked for.
+// Catches: framing-one-read-for-the-header.
 #[test]
 fn frames_split_into_single_bytes_come_out_whole() {
     let stream = [frame(b"first"), frame(b""), frame(b"third")].concat();
@@ -166,6 +175,7 @@ fn frames_split_into_single_bytes_come_out_whole() {
 
 // Wrong solution caught: a reader that reads a big chunk and keeps only
 // the first frame of it.
+// Catches: framing-first-frame-of-a-chunk.
 #[test]
 fn several_frames_in_one_read_come_out_one_by_one() {
     let stream = [frame(b"one"), frame(b"two"), frame(b"three")].concat();
@@ -177,6 +187,7 @@ fn several_frames_in_one_read_come_out_one_by_one() {
 // Wrong solution caught: trusting the length prefix: allocating (and
 // reading) 4 GiB because the peer said so. The reader must refuse from the
 // header alone: nothing after it is read.
+// Catches: framing-reads-before-refusing.
 #[test]
 fn a_length_above_the_maximum_is_refused_from_the_header_alone() {
     let mut stream_bytes = vec![0xff, 0xff, 0xff, 0xff];
@@ -231,6 +242,7 @@ fn a_frame_of_one_byte_more_than_the_maximum_is_refused() {
 
 // Wrong solutions caught: a stream that ends inside a frame taken for a
 // clean end (`None`), and a short payload returned as if it were whole.
+// Catches: framing-partial-header-is-end, framing-short-payload-returned.
 #[test]
 fn the_stream_ending_inside_a_frame_is_an_error() {
     let mut empty = FrameReader::new(Cursor::new(Vec::new()), 1024);
@@ -301,6 +313,7 @@ fn trickle<T: std::fmt::Debug + Send + 'static>(
 // Wrong solution caught: one `read` = one message, on a real socket: with
 // Nagle's algorithm off and one byte per write, the frame arrives in
 // pieces, and the reader must wait for all of them.
+// Catches: framing-one-read-for-the-header.
 #[test]
 fn a_frame_sent_one_byte_at_a_time_over_tcp_comes_out_whole() {
     let (mut client, server) = loopback_pair();
@@ -309,6 +322,7 @@ fn a_frame_sent_one_byte_at_a_time_over_tcp_comes_out_whole() {
     assert_eq!(got, Ok(Some(b"one byte at a time".to_vec())));
 }
 
+// Catches: framing-line-one-read.
 #[test]
 fn a_line_sent_one_byte_at_a_time_over_tcp_comes_out_whole() {
     let (mut client, server) = loopback_pair();
@@ -320,6 +334,7 @@ fn a_line_sent_one_byte_at_a_time_over_tcp_comes_out_whole() {
 // Wrong solution caught: a reader that keeps only the first message of
 // what one `read` returned: two frames (and two lines) written with one
 // `write_all` arrive together.
+// Catches: framing-first-frame-of-a-chunk.
 #[test]
 fn two_messages_in_one_write_over_tcp_both_come_out() {
     let (mut client, server) = loopback_pair();
@@ -348,6 +363,7 @@ fn two_messages_in_one_write_over_tcp_both_come_out() {
 proptest! {
     #![proptest_config(Config { failure_persistence: None, ..Config::default() })]
 
+// Catches: framing-one-read-for-the-header.
     #[test]
     fn frames_survive_any_split_of_the_stream(
         frames in proptest::collection::vec(proptest::collection::vec(any::<u8>(), 0..300), 0..8),
@@ -366,6 +382,7 @@ proptest! {
         prop_assert_eq!(got, frames);
     }
 
+// Catches: framing-line-one-read.
     #[test]
     fn lines_survive_any_split_of_the_stream(
         lines in proptest::collection::vec(

@@ -24,6 +24,7 @@ fn no_lookup(host: &str, port: u16) -> io::Result<Vec<SocketAddr>> {
 // Wrong solution caught: `format!("{host}:{port}")` handed to the
 // resolver: `::1:443` is not an address (`[::1]:443` is). And an IP
 // address sent to the resolver at all: it needs no lookup.
+// Catches: resolve-format-host-port, resolve-ip-looked-up.
 #[test]
 fn ip_addresses_are_parsed_not_looked_up() {
     assert_eq!(
@@ -65,6 +66,7 @@ fn localhost_resolves_to_loopback_addresses_with_the_port() {
 // Wrong solutions caught: sorting the addresses (the resolver's order is
 // a preference, RFC 6724: try them in that order), and keeping the
 // duplicates (each one would be tried twice).
+// Catches: resolve-sorted, resolve-keeps-duplicates.
 #[test]
 fn a_name_goes_to_the_lookup_which_keeps_its_order_without_duplicates() {
     let asked = RefCell::new(Vec::new());
@@ -91,6 +93,8 @@ fn a_name_goes_to_the_lookup_which_keeps_its_order_without_duplicates() {
 // Wrong solution caught: a failed lookup passed on without the name (or
 // unwrapped into a panic), so the operator reading the log cannot tell
 // which of 200 hosts did not resolve.
+// Catches: resolve-lookup-unwrapped, resolve-error-without-host,
+// resolve-empty-lookup-ok.
 #[test]
 fn a_name_that_does_not_resolve_is_a_clear_error() {
     let failing = |_: &str, _: u16| -> io::Result<Vec<SocketAddr>> {
@@ -124,6 +128,7 @@ fn a_name_that_does_not_resolve_is_a_clear_error() {
 // Wrong solution caught: a URL or `host:port` passed to the resolver,
 // which looks it up (over the network, slowly) and fails with a message
 // that does not say what is wrong.
+// Catches: resolve-no-host-name-check.
 #[test]
 fn what_is_not_a_host_name_is_refused_before_any_lookup() {
     let long_label = "a".repeat(64);
@@ -184,6 +189,8 @@ fn services_file() -> (tempfile::TempDir, PathBuf) {
 // Wrong solutions caught: a prefix or substring match (`http` found on the
 // `https` line, which comes first), aliases ignored, and the UDP entry
 // taken when the TCP one is asked for.
+// Catches: service-port-prefix-match, service-port-no-aliases,
+// service-port-any-protocol.
 #[test]
 fn service_port_finds_whole_names_and_aliases_of_tcp_services() {
     let (_dir, path) = services_file();
@@ -204,6 +211,7 @@ fn service_port_finds_whole_names_and_aliases_of_tcp_services() {
 
 // Wrong solutions caught: names found inside comments, and a parser that
 // stops (or fails) at the first line it cannot read.
+// Catches: service-port-comments-kept, service-port-stops-at-bad-line.
 #[test]
 fn service_port_skips_comments_and_lines_it_cannot_read() {
     let (_dir, path) = services_file();
@@ -230,6 +238,7 @@ fn service_port_skips_comments_and_lines_it_cannot_read() {
     }
 }
 
+// Catches: service-port-io-error-as-not-found.
 #[test]
 fn a_missing_services_file_is_an_io_error_naming_it() {
     let dir = tempfile::tempdir().unwrap();

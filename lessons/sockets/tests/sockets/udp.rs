@@ -92,6 +92,8 @@ fn a_request_gets_the_reply_of_the_handler() {
 // instead of the datagram's bytes (`&buf[..n]`); a server buffer too small
 // for a big datagram (the kernel cuts it without a word); an empty datagram
 // taken for "no datagram".
+// Catches: udp-whole-buffer-to-handler, udp-small-server-buffer,
+// udp-empty-datagram-ignored.
 #[test]
 fn the_server_sees_each_datagram_whole_and_only_its_bytes() {
     let server = UdpServer::start("127.0.0.1:0", |bytes: &[u8]| {
@@ -111,6 +113,7 @@ fn the_server_sees_each_datagram_whole_and_only_its_bytes() {
 
 // Wrong solution caught: thinking of UDP as a stream: each datagram is
 // one message, never merged with the next or split, unlike TCP.
+// Catches: udp-empty-datagram-ignored.
 #[test]
 fn message_boundaries_are_kept() {
     let server = echo_server();
@@ -137,6 +140,7 @@ fn message_boundaries_are_kept() {
 // Wrong solution caught: a reply larger than the client's buffer silently
 // cut to fit: `recv` fills the buffer, and the kernel throws the rest of
 // the datagram away without a word.
+// Catches: udp-reply-cut-to-fit.
 #[test]
 fn a_reply_larger_than_max_reply_is_reported_not_cut() {
     let server = UdpServer::start("127.0.0.1:0", |_: &[u8]| Some(vec![b'r'; 2000]))
@@ -157,6 +161,7 @@ fn a_reply_larger_than_max_reply_is_reported_not_cut() {
 // Wrong solutions caught: no time-out (a request to a server that never
 // answers waits for ever), no retries, more requests than attempts, and a
 // time-out that is not waited for.
+// Catches: udp-no-retries, udp-one-attempt-too-many, udp-no-timeout.
 #[test]
 fn a_silent_server_times_out_after_every_attempt() {
     let (silent, addr) = fake_peer();
@@ -174,6 +179,7 @@ fn a_silent_server_times_out_after_every_attempt() {
 
 // Wrong solution caught: giving up at the first lost datagram. UDP may lose
 // any of them; the client must send again.
+// Catches: udp-no-retries.
 #[test]
 fn a_lost_request_is_sent_again() {
     let (peer, addr) = fake_peer();
@@ -215,6 +221,7 @@ fn a_refused_request_is_an_error_at_once_not_a_time_out() {
 // Wrong solution caught: a client that takes any datagram that reaches its
 // socket for the reply, even one from another address (`connect` the
 // socket to the server, or check where each datagram came from).
+// Catches: udp-any-sender.
 #[test]
 fn a_datagram_from_another_address_is_not_the_reply() {
     let (peer, addr) = fake_peer();
@@ -231,6 +238,7 @@ fn a_datagram_from_another_address_is_not_the_reply() {
 
 // Wrong solution caught: a `shutdown` that leaves the server's thread
 // blocked in `recv_from` for ever, and its port bound.
+// Catches: udp-shutdown-without-wake.
 #[test]
 fn shutdown_joins_the_thread_and_frees_the_port() {
     let server = echo_server();
