@@ -75,7 +75,7 @@ fn fan_out_returns_the_results_in_the_order_they_were_finished() {
 }
 
 // Catches: fan-out-zero-workers (0 workers taken at its word: nobody takes
-// the jobs).
+// the jobs), fan-out-worker-index-off-by-one.
 #[test]
 fn fan_out_with_zero_workers_uses_one_and_with_no_jobs_returns_nothing() {
     let handled = within(QUICK, "fan_out", || {

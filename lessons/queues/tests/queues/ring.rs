@@ -140,8 +140,9 @@ fn agrees_with_the_model(capacity: usize, ops: &[Op]) -> Result<(), TestCaseErro
     Ok(())
 }
 
-// Catches: ring-overwrites-oldest, ring-no-wrap, ring-peek-without-check,
-// ring-full-one-early, with a readable input at once: the cases a random
+// Catches: ring-lifo, ring-overwrites-oldest, ring-no-wrap,
+// ring-peek-without-check, ring-full-one-early, ring-iter-ignores-head,
+// with a readable input at once: the cases a random
 // search found before (the old regression file's seed among them), run
 // first and always, before the random ones.
 #[test]
@@ -197,8 +198,9 @@ proptest! {
         ..ProptestConfig::default()
     })]
 
-    // Catches: ring-overwrites-oldest, ring-no-wrap, ring-iter-ignores-head,
-    // ring-peek-without-check and anything else a `VecDeque` would not do.
+    // Catches: ring-lifo, ring-overwrites-oldest, ring-no-wrap,
+    // ring-iter-ignores-head, ring-peek-without-check, ring-peek-back and
+    // anything else a `VecDeque` would not do.
     #[test]
     fn behaves_like_a_vecdeque_of_the_same_capacity(
         capacity in 0usize..6,

@@ -172,8 +172,9 @@ fn the_last_task_done_wakes_every_joiner() {
 }
 
 // Catches: wq-join-timeout-sleeps (sleeps its whole timeout, then looks),
-// wq-task-done-does-not-notify. A joiner with a minute to spare is seen
-// asleep; the last `task_done` must wake it at once, with `true`.
+// wq-join-timeout-does-not-wait, wq-task-done-does-not-notify. A joiner
+// with a minute to spare is seen asleep; the last `task_done` must wake it
+// at once, with `true`.
 #[test]
 fn join_timeout_returns_as_soon_as_the_work_is_done() {
     let queue = Arc::new(WorkQueue::new());
