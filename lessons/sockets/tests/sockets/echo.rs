@@ -49,7 +49,7 @@ fn the_server_listens_on_loopback_on_a_port_the_system_chose() {
 // Wrong solution caught: a handler or client that goes through `String`
 // (bytes are not text: 0xff and 0xc3 alone are not UTF-8), or that stops
 // at a zero byte or a newline.
-// Catches: echo-through-string.
+// Catches: echo-through-string, echo-stops-at-a-zero-byte.
 #[test]
 fn echoes_any_bytes_exactly() {
     let server = start();
@@ -199,7 +199,8 @@ fn a_named_thread_per_connection_which_ends_with_its_client() {
 // the connection threads blocked in `read` for ever (and their clients
 // connected); a `shutdown` that does not join its threads; a listener left
 // open.
-// Catches: echo-shutdown-only-stops-accepting, echo-listener-left-open.
+// Catches: echo-shutdown-only-stops-accepting, echo-listener-left-open,
+// echo-shutdown-joins-before-closing.
 #[test]
 fn shutdown_closes_connections_joins_every_thread_and_frees_the_port() {
     let server = start();

@@ -80,13 +80,21 @@ fn the_stream_ending_inside_a_line_is_an_error() {
 // its own), which keeps a peer's endless line in memory. The reader must
 // give up once more than `max` bytes came without a newline, without
 // reading the rest of the 4 MiB.
-// Catches: framing-line-without-limit.
+// Catches: framing-line-without-limit, framing-line-max-off-by-one.
 #[test]
 fn a_line_longer_than_the_maximum_is_refused_early() {
     let mut reader = LineReader::new(Cursor::new(b"0123456789abcdef\n".to_vec()), 16);
     assert_eq!(reader.read_line(), Ok(Some(b"0123456789abcdef".to_vec())));
     let mut reader = LineReader::new(Cursor::new(b"0123456789abcdefg\n".to_vec()), 16);
     assert_eq!(reader.read_line(), Err(FrameError::LineTooLong { max: 16 }));
+    // Exactly max bytes, each in a read of its own: the limit is checked
+    // before the newline has come, and must still let this line through.
+    let mut reader = LineReader::new(ShortReads::one_byte_at_a_time(b"0123456789abcdef\n"), 16);
+    assert_eq!(
+        reader.read_line(),
+        Ok(Some(b"0123456789abcdef".to_vec())),
+        "a line of exactly max bytes, one byte per read"
+    );
 
     let mut endless = vec![b'a'; 4 * 1024 * 1024];
     endless.push(b'\n');
@@ -164,7 +172,7 @@ fn write_frame_survives_short_writes_and_refuses_a_frame_above_the_maximum() {
 
 // Wrong solution caught: one `read` for the header (or the payload),
 // assuming it returns the 4 bytes (or all of them) it was asked for.
-// Catches: framing-one-read-for-the-header.
+// Catches: framing-one-read-for-the-header, framing-one-read-for-the-payload.
 #[test]
 fn frames_split_into_single_bytes_come_out_whole() {
     let stream = [frame(b"first"), frame(b""), frame(b"third")].concat();

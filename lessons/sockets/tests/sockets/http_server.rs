@@ -776,23 +776,29 @@ fn python_http_client_and_urllib_get_their_answers() {
 
 // Catches: http-server-counter-load-then-store (the next code read, then
 // written back plus one, in two steps: two requests between the two steps
-// get the same code, and the first URL is lost). Four threads hammer one
-// `Shortener` without a network in between, so the requests overlap
-// thousands of times per run (16 clients over TCP almost never do).
+// get the same code, and the first URL is lost). Eight threads hammer one
+// `Shortener` for 600 ms without a network in between, so that requests
+// overlap thousands of times on two cores, and a thread is preempted
+// between the two steps hundreds of times even on one (16 clients over TCP
+// almost never hit the gap).
 #[test]
 fn concurrent_posts_never_get_the_same_code() {
     let shortener = Arc::new(Shortener::new());
-    let threads = 4;
-    let per_thread = 20_000;
+    let threads = 8;
+    let most = 40_000;
     let barrier = Arc::new(Barrier::new(threads));
     let handles: Vec<_> = (0..threads)
         .map(|t| {
             let shortener = Arc::clone(&shortener);
             let barrier = Arc::clone(&barrier);
             thread::spawn(move || {
-                let mut codes = Vec::with_capacity(per_thread);
+                let mut codes = Vec::new();
                 barrier.wait();
-                for i in 0..per_thread {
+                let until = Instant::now() + Duration::from_millis(600);
+                for i in 0..most {
+                    if Instant::now() >= until {
+                        break;
+                    }
                     let url = format!("http://example.com/{t}/{i}");
                     let response = shortener.handle(&request("POST", "/shorten", url.as_bytes()));
                     assert_eq!(response.status, 201, "{response:?}");

@@ -24,7 +24,8 @@ fn no_lookup(host: &str, port: u16) -> io::Result<Vec<SocketAddr>> {
 // Wrong solution caught: `format!("{host}:{port}")` handed to the
 // resolver: `::1:443` is not an address (`[::1]:443` is). And an IP
 // address sent to the resolver at all: it needs no lookup.
-// Catches: resolve-format-host-port, resolve-ip-looked-up.
+// Catches: resolve-format-host-port, resolve-ip-looked-up,
+// resolve-brackets-not-parsed.
 #[test]
 fn ip_addresses_are_parsed_not_looked_up() {
     assert_eq!(
