@@ -316,7 +316,8 @@ fn server_named_at(text: &str, file: &str, field: &str) -> Option<String> {
 
 // What the file holds, checked by serde as it is read: the private mirror
 // of the public types. Every rule that can be checked on one value is
-// checked in its `Deserialize`, so the parser reports where the value is.
+// checked while serde reads it (`deserialize_with`), so the parser reports
+// where the value is.
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -329,16 +330,20 @@ struct RawInventory {
 #[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 struct RawDefaults {
-    timeout: Option<DurationText>,
+    #[serde(default, deserialize_with = "duration")]
+    timeout: Option<Duration>,
     retries: Option<u32>,
-    concurrency: Option<Concurrency>,
+    #[serde(default, deserialize_with = "concurrency")]
+    concurrency: Option<usize>,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawServer {
-    name: HostName,
-    address: Address,
+    #[serde(deserialize_with = "host_name")]
+    name: String,
+    #[serde(deserialize_with = "address")]
+    address: String,
     checks: Vec<RawCheck>,
 }
 
@@ -359,12 +364,12 @@ impl<'de> Deserialize<'de> for RawCheck {
         let kinds = RawCheckKinds::deserialize(d)?;
         match (kinds.http, kinds.tcp, kinds.command) {
             (Some(h), None, None) => Ok(RawCheck(CheckSpec::Http {
-                port: h.port.0,
-                path: h.path.map(|p| p.0).unwrap_or_else(|| "/".into()),
+                port: h.port,
+                path: h.path.unwrap_or_else(|| "/".into()),
                 expect_status: h.expect_status.unwrap_or(200),
                 expect_text: h.expect_text,
             })),
-            (None, Some(t), None) => Ok(RawCheck(CheckSpec::Tcp { port: t.port.0 })),
+            (None, Some(t), None) => Ok(RawCheck(CheckSpec::Tcp { port: t.port })),
             (None, None, Some(c)) => Ok(RawCheck(CheckSpec::Command {
                 program: c.program,
                 args: c.args,
@@ -383,8 +388,10 @@ impl<'de> Deserialize<'de> for RawCheck {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawHttp {
-    port: Port,
-    path: Option<HttpPath>,
+    #[serde(deserialize_with = "port")]
+    port: u16,
+    #[serde(default, deserialize_with = "http_path")]
+    path: Option<String>,
     expect_status: Option<u16>,
     expect_text: Option<String>,
 }
@@ -392,7 +399,8 @@ struct RawHttp {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawTcp {
-    port: Port,
+    #[serde(deserialize_with = "port")]
+    port: u16,
 }
 
 #[derive(Deserialize)]
@@ -405,78 +413,96 @@ struct RawCommand {
     expect_exit: i32,
 }
 
-/// Declares a newtype whose `Deserialize` reads a `$inner` and checks it.
-macro_rules! checked {
-    ($name:ident, $inner:ty, $out:ty, $check:expr) => {
-        struct $name($out);
-        impl<'de> Deserialize<'de> for $name {
-            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                let value = <$inner>::deserialize(d)?;
-                let check: fn($inner) -> Result<$out, String> = $check;
-                check(value).map($name).map_err(serde::de::Error::custom)
-            }
-        }
-    };
+/// Reads a `T` and checks it: a refusal becomes serde's error, which the
+/// parser reports at the value's line and column.
+fn checked<'de, D, T, O>(d: D, check: impl FnOnce(T) -> Result<O, String>) -> Result<O, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    check(T::deserialize(d)?).map_err(serde::de::Error::custom)
 }
 
-checked!(HostName, String, String, |name| {
-    validate_hostname(&name).map(|()| name)
-});
-checked!(Address, String, String, |address| {
-    if address.parse::<std::net::IpAddr>().is_ok() {
-        Ok(address)
-    } else {
-        validate_hostname(&address)
-            .map(|()| address)
-            .map_err(|why| format!("not an IP address nor a host name: {why}"))
+/// The same for an optional value: absent stays `None`.
+fn checked_opt<'de, D, T, O>(
+    d: D,
+    check: impl FnOnce(T) -> Result<O, String>,
+) -> Result<Option<O>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    match Option::<T>::deserialize(d)? {
+        Some(value) => check(value).map(Some).map_err(serde::de::Error::custom),
+        None => Ok(None),
     }
-});
-checked!(Port, u16, u16, |port| {
-    if port == 0 {
-        Err("port 0 cannot be checked: use 1 to 65535".into())
-    } else {
-        Ok(port)
-    }
-});
-checked!(HttpPath, String, String, |path| {
-    if path.starts_with('/') && !path.contains(char::is_whitespace) {
-        Ok(path)
-    } else {
-        Err(format!(
-            "`{path}`: a path starts with `/` and has no spaces"
-        ))
-    }
-});
-checked!(DurationText, String, Duration, |text| parse_duration(&text));
-checked!(Concurrency, usize, usize, |n| {
-    if n == 0 {
-        Err("concurrency must be at least 1".into())
-    } else {
-        Ok(n)
-    }
-});
+}
+
+fn host_name<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    checked(d, |name: String| validate_hostname(&name).map(|()| name))
+}
+
+fn address<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    checked(d, |address: String| {
+        if address.parse::<std::net::IpAddr>().is_ok() {
+            Ok(address)
+        } else {
+            validate_hostname(&address)
+                .map(|()| address)
+                .map_err(|why| format!("not an IP address nor a host name: {why}"))
+        }
+    })
+}
+
+fn port<'de, D: Deserializer<'de>>(d: D) -> Result<u16, D::Error> {
+    checked(d, |port: u16| {
+        if port == 0 {
+            Err("port 0 cannot be checked: use 1 to 65535".into())
+        } else {
+            Ok(port)
+        }
+    })
+}
+
+fn http_path<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    checked_opt(d, |path: String| {
+        if path.starts_with('/') && !path.contains(char::is_whitespace) {
+            Ok(path)
+        } else {
+            Err(format!(
+                "`{path}`: a path starts with `/` and has no spaces"
+            ))
+        }
+    })
+}
+
+fn duration<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Duration>, D::Error> {
+    checked_opt(d, |text: String| parse_duration(&text))
+}
+
+fn concurrency<'de, D: Deserializer<'de>>(d: D) -> Result<Option<usize>, D::Error> {
+    checked_opt(d, |n: usize| {
+        if n == 0 {
+            Err("concurrency must be at least 1".into())
+        } else {
+            Ok(n)
+        }
+    })
+}
 
 impl RawInventory {
     /// The rules that span several values: a server with no checks, two
     /// servers with one name.
     fn check(self, text: &str, file: &str) -> Result<Inventory, InventoryError> {
         let defaults = Defaults {
-            timeout: self
-                .defaults
-                .timeout
-                .map(|d| d.0)
-                .unwrap_or(DEFAULT_TIMEOUT),
+            timeout: self.defaults.timeout.unwrap_or(DEFAULT_TIMEOUT),
             retries: self.defaults.retries.unwrap_or(DEFAULT_RETRIES),
-            concurrency: self
-                .defaults
-                .concurrency
-                .map(|c| c.0)
-                .unwrap_or(DEFAULT_CONCURRENCY),
+            concurrency: self.defaults.concurrency.unwrap_or(DEFAULT_CONCURRENCY),
         };
         let mut seen = BTreeSet::new();
         let mut servers = Vec::with_capacity(self.servers.len());
         for (i, raw) in self.servers.into_iter().enumerate() {
-            let name = raw.name.0;
+            let name = raw.name;
             let error = |message: String, occurrence: usize| {
                 let line = line_of_name(text, &name, occurrence);
                 InventoryError {
@@ -499,7 +525,7 @@ impl RawInventory {
             }
             servers.push(Server {
                 name: name.clone(),
-                address: raw.address.0,
+                address: raw.address,
                 checks: raw.checks.into_iter().map(|c| c.0).collect(),
             });
         }

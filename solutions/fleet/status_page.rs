@@ -108,7 +108,8 @@ pub fn html(report: Option<&Report>, refresh: Duration) -> String {
 
 const STYLE: &str = "body { font-family: system-ui, sans-serif; margin: 1rem; }\n\
 table { border-collapse: collapse; width: 100%; font-size: 0.95rem; }\n\
-th, td { text-align: left; padding: 0.25rem 0.5rem; border-bottom: 1px solid #ddd; overflow-wrap: anywhere; }\n\
+th, td { text-align: left; padding: 0.25rem 0.5rem; border-bottom: 1px solid #ddd; }\n\
+td:nth-child(2) { overflow-wrap: anywhere; }\n\
 .summary { font-size: 1.2rem; padding: 0.5rem; border-radius: 4px; }\n\
 .ok { background: #e3f6e3; } .bad { background: #fde2e2; }\n\
 tr.down td { background: #fde2e2; } tr.skipped td { background: #fff4d6; }\n";
@@ -120,11 +121,10 @@ pub struct StatusServer {
     thread: Option<JoinHandle<()>>,
 }
 
+// `tiny_http::Server` has no `Debug`: say what can be said.
 impl std::fmt::Debug for StatusServer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("StatusServer")
-            .field("addr", &self.addr)
-            .finish_non_exhaustive()
+        f.debug_struct("StatusServer").finish_non_exhaustive()
     }
 }
 
@@ -161,20 +161,10 @@ impl StatusServer {
 
     /// Stops listening and joins the server's thread.
     pub fn shutdown(mut self) {
-        self.stop();
-    }
-
-    fn stop(&mut self) {
         self.server.unblock();
         if let Some(thread) = self.thread.take() {
             let _ = thread.join();
         }
-    }
-}
-
-impl Drop for StatusServer {
-    fn drop(&mut self) {
-        self.stop();
     }
 }
 

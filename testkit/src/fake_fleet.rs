@@ -65,6 +65,10 @@ pub struct FakeFleet {
     shared: Arc<Shared>,
     listeners: Vec<JoinHandle<()>>,
     connection_threads: Arc<Mutex<Vec<JoinHandle<()>>>>,
+    /// The sockets of the [`Behaviour::Refused`] servers: bound, never
+    /// listening, so their ports refuse connections and no other socket
+    /// can take them while the fleet lives.
+    _refusing: Vec<std::os::fd::OwnedFd>,
 }
 
 /// One server of the fleet.
@@ -84,14 +88,22 @@ impl FakeFleet {
         let connection_threads = Arc::new(Mutex::new(Vec::new()));
         let mut servers = Vec::with_capacity(behaviours.len());
         let mut listeners = Vec::with_capacity(behaviours.len());
+        let mut refusing = Vec::new();
         for (i, behaviour) in behaviours.iter().enumerate() {
             let name = format!("web-{:03}", i + 1);
+            if *behaviour == Behaviour::Refused {
+                let (socket, addr) = bound_not_listening();
+                refusing.push(socket);
+                servers.push(FakeServer {
+                    name,
+                    addr,
+                    behaviour: behaviour.clone(),
+                });
+                continue;
+            }
             let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
             let addr = listener.local_addr().expect("a bound address");
-            if *behaviour == Behaviour::Refused {
-                // Bound, then let go: nothing listens there now.
-                drop(listener);
-            } else {
+            {
                 let shared = Arc::clone(&shared);
                 let threads = Arc::clone(&connection_threads);
                 let behaviour = behaviour.clone();
@@ -114,6 +126,7 @@ impl FakeFleet {
             shared,
             listeners,
             connection_threads,
+            _refusing: refusing,
         }
     }
 
@@ -204,6 +217,26 @@ impl Drop for FakeFleet {
     fn drop(&mut self) {
         self.stop();
     }
+}
+
+/// A TCP socket bound to a free port of 127.0.0.1 that does not listen: a
+/// connection to it is refused (RST), and the port stays taken. (A port
+/// bound and let go could be given to the next socket that asks.)
+fn bound_not_listening() -> (std::os::fd::OwnedFd, SocketAddr) {
+    use nix::sys::socket::{
+        AddressFamily, SockFlag, SockType, SockaddrIn, bind, getsockname, socket,
+    };
+    use std::os::fd::AsRawFd;
+    let fd = socket(
+        AddressFamily::Inet,
+        SockType::Stream,
+        SockFlag::empty(),
+        None,
+    )
+    .expect("a TCP socket");
+    bind(fd.as_raw_fd(), &SockaddrIn::new(127, 0, 0, 1, 0)).expect("bind 127.0.0.1:0");
+    let local: SockaddrIn = getsockname(fd.as_raw_fd()).expect("the bound address");
+    (fd, SocketAddr::from(([127, 0, 0, 1], local.port())))
 }
 
 fn accept_loop(

@@ -60,9 +60,15 @@ pub fn html(report: Option<&Report>, refresh: Duration) -> String {
 }
 
 /// The HTTP server of the status page, on a thread of its own.
-#[derive(Debug)]
 pub struct StatusServer {
     // Yours to choose: the tiny_http server, its address, its thread.
+}
+
+// `tiny_http::Server` has no `Debug`: say what can be said.
+impl std::fmt::Debug for StatusServer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StatusServer").finish_non_exhaustive()
+    }
 }
 
 impl StatusServer {
