@@ -32,23 +32,26 @@ fn timed(cmd: Cmd, limit: Duration) -> (Result<Output, RunError>, Duration) {
 }
 
 // Catches: timeout-sleeps-the-whole-limit (sleeps `limit`, then looks
-// whether the child is done: every command takes the whole limit).
+// whether the child is done: every command takes the whole limit),
+// timeout-limit-in-whole-seconds (a limit under a second cut to 0 s: a
+// command that would finish in time is killed at once).
 #[test]
 fn a_fast_command_is_untouched_and_not_delayed() {
+    let done = || Output {
+        stdout: "done\n".to_string(),
+        stderr: String::new(),
+    };
     let limit = Duration::from_secs(10);
     let (result, elapsed) = timed(Cmd::new("printf", &["done\n"]), limit);
-    assert_eq!(
-        result.unwrap(),
-        Output {
-            stdout: "done\n".to_string(),
-            stderr: String::new(),
-        }
-    );
+    assert_eq!(result.unwrap(), done());
     assert!(
         elapsed < limit / 2,
         "`printf` took {elapsed:?} with a limit of {limit:?}: a command that ends \
          is done when it ends, not when the limit is up"
     );
+    // `printf` takes milliseconds: 900 of them are plenty.
+    let (result, _) = timed(Cmd::new("printf", &["done\n"]), Duration::from_millis(900));
+    assert_eq!(result.unwrap(), done(), "with a limit of 900 ms");
 }
 
 #[test]
