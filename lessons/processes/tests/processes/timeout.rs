@@ -41,7 +41,7 @@ fn a_fast_command_is_untouched_and_not_delayed() {
         stdout: "done\n".to_string(),
         stderr: String::new(),
     };
-    let limit = Duration::from_secs(10);
+    let limit = Duration::from_secs(4);
     let (result, elapsed) = timed(Cmd::new("printf", &["done\n"]), limit);
     assert_eq!(result.unwrap(), done());
     assert!(
@@ -58,7 +58,7 @@ fn a_fast_command_is_untouched_and_not_delayed() {
 fn a_failure_within_the_limit_is_failed_not_timed_out() {
     let (result, _) = timed(
         Cmd::new("sh", &["-c", "echo nope >&2; exit 3"]),
-        Duration::from_secs(10),
+        Duration::from_secs(4),
     );
     assert_eq!(
         result.unwrap_err(),
