@@ -107,8 +107,9 @@ pub fn pids_named(name: &str) -> Vec<(u32, ProcessState)> {
                 let state = fields.next()?.chars().next()?;
                 let comm: Vec<&str> = fields.collect();
                 let comm = comm.join(" ");
-                // A full path for a live process, `(name)` or `<defunct>`
-                // for some zombies: compare the file name.
+                // A full path for a live process; `(name)`, or the name
+                // and ` <defunct>`, for a zombie: compare the file name.
+                let comm = comm.trim_end_matches(" <defunct>");
                 let comm = comm.trim_start_matches('(').trim_end_matches(')');
                 let base = comm.rsplit('/').next().unwrap_or(comm);
                 (base == name).then_some((pid, ProcessState::from_letter(state)))
