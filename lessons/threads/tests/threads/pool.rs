@@ -97,8 +97,9 @@ fn the_jobs_run_on_the_workers_only() {
 // Catches: `is_ready` true before the job has run, `wait_timeout` that
 // returns at once or ignores its limit, or that is not woken when the job
 // finishes (it sleeps out its whole limit).
-// [gallery: pool-ready-before-the-job, pool-wait-timeout-returns-at-once,
-// pool-wait-timeout-ignores-limit, pool-wait-timeout-sleeps-its-limit]
+// [gallery: pool-jobs-on-the-caller, pool-ready-before-the-job,
+// pool-wait-timeout-returns-at-once, pool-wait-timeout-ignores-limit,
+// pool-wait-timeout-sleeps-its-limit]
 #[test]
 fn a_promise_is_ready_once_its_job_is_done() {
     within(DEFAULT_LIMIT * 2, "a promise", || {
@@ -106,6 +107,9 @@ fn a_promise_is_ready_once_its_job_is_done() {
         let (gate_tx, gate_rx) = mpsc::channel::<()>();
         let promise = pool.submit(move || {
             let _ = gate_rx.recv();
+            // Work after the word to go, so that the `wait_timeout` below
+            // is waiting, not merely looking, when the job finishes.
+            thread::sleep(Duration::from_millis(100));
             "row inserted"
         });
         assert!(!promise.is_ready(), "ready before the job could finish");
@@ -214,7 +218,8 @@ fn waiting_for_a_promise_sleeps_instead_of_polling() {
 // Catches: a job that wakes one waiter of several (`notify_one`): a promise
 // can be waited for from several threads (`wait_timeout` takes `&self`), and
 // each must be woken when the result arrives, not at the end of its limit.
-// [gallery: pool-submit-notifies-one-waiter]
+// [gallery: pool-wait-timeout-sleeps-its-limit,
+// pool-submit-notifies-one-waiter]
 #[test]
 fn every_thread_waiting_on_a_promise_is_woken() {
     const WAITERS: usize = 4;
@@ -288,7 +293,7 @@ fn wait_sleeps_until_the_job_is_done() {
 
 // Catches: a job's panic that kills the worker and leaves its promise
 // unfilled (waiting forever), or that fails other promises.
-// [gallery: pool-no-catch-unwind-in-submit]
+// [gallery: pool-no-catch-unwind-in-submit, pool-drop-joins-before-closing]
 #[test]
 fn a_panicking_job_fails_its_own_promise_only() {
     let (bad, good) = within(DEFAULT_LIMIT, "a panicking job", || {
@@ -344,7 +349,7 @@ fn workers_survive_panicking_jobs() {
 // workers check before each job, or a cleared queue), or whose `drop` returns
 // before they have run. The only worker is busy when the pool is dropped,
 // with ten jobs still queued behind it.
-// [gallery: pool-drop-does-not-join]
+// [gallery: pool-jobs-on-the-caller, pool-drop-does-not-join]
 #[test]
 fn dropping_the_pool_finishes_the_queued_jobs() {
     let log = within(DEFAULT_LIMIT, "dropping a busy pool", || {

@@ -188,7 +188,7 @@ fn a_waiter_gets_the_permit_of_a_holder_that_panics() {
 // Catches: a `Drop` that adds the permit back without `notify_one` (the
 // waiter sleeps on), or a waiter that misses a release that comes before it
 // is asleep (a check of the count outside the lock).
-// [gallery: semaphore-drop-without-notify]
+// [gallery: semaphore-admits-one-fewer, semaphore-drop-without-notify]
 #[test]
 fn a_waiter_is_woken_when_a_permit_is_released() {
     within(DEFAULT_LIMIT, "a waiter and a release", || {
@@ -292,7 +292,7 @@ fn a_timed_out_acquire_returns_an_error_and_takes_nothing() {
 // Catches: a timed acquire that is never woken by a release (it waits on
 // something no `Drop` notifies) and times out although a permit came back
 // long before its limit.
-// [gallery: semaphore-timeout-sleeps-its-limit]
+// [gallery: semaphore-admits-one-fewer, semaphore-timeout-sleeps-its-limit]
 #[test]
 fn a_timed_acquire_gets_a_permit_released_in_time() {
     within(DEFAULT_LIMIT * 2, "acquire_timeout and a release", || {

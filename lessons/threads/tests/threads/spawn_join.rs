@@ -95,8 +95,9 @@ fn a_panicking_task_is_an_error_naming_it_and_the_other_result_is_kept() {
     assert_eq!(sauce, Ok("thick"));
 }
 
-// Catches: [gallery: spawn-join-unwrap-loses-the-other,
-// spawn-join-error-without-task, spawn-join-message-of-the-box]
+// Catches:
+// [gallery: spawn-join-unwrap-loses-the-other, spawn-join-error-without-task,
+// spawn-join-message-of-the-box]
 #[test]
 fn two_panics_are_two_errors() {
     let (pasta, sauce) = within(DEFAULT_LIMIT, "join_both", || {
