@@ -507,6 +507,7 @@ fn a_head_above_the_limit_is_refused_with_431_over_tcp() {
 
 // Wrong solutions caught: a shutdown that leaves connection threads
 // waiting for silent clients, or the listener open.
+// Catches: http-server-shutdown-leaves-idle-clients.
 #[test]
 fn shutdown_closes_idle_connections_joins_every_thread_and_frees_the_port() {
     let server = start(limits());

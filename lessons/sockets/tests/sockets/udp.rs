@@ -111,8 +111,10 @@ fn the_server_sees_each_datagram_whole_and_only_its_bytes() {
     shutdown(server);
 }
 
-// Wrong solution caught: thinking of UDP as a stream: each datagram is
-// one message, never merged with the next or split, unlike TCP.
+// Each datagram is one message, never merged with the next or split,
+// unlike TCP: the server answers each one, the empty one too. (A server
+// that merges what has arrived, as a stream reader would, is caught only
+// when the datagrams happen to arrive together: not claimed here.)
 // Catches: udp-empty-datagram-ignored.
 #[test]
 fn message_boundaries_are_kept() {
