@@ -1,0 +1,155 @@
+//! What the book's "Rust you need" boxes say about code that compiles: each
+//! test proves one claim, and the parts between `ANCHOR` lines are the code
+//! the boxes show.
+
+use std::any::Any;
+use std::sync::mpsc;
+use std::sync::{Arc, Mutex, TryLockError};
+use std::thread;
+use std::time::Duration;
+
+const NOT_TEXT: &str = "a panic whose payload is not text";
+
+/// The text of a panic payload, as threads/spawn_join's `panic_message`.
+fn panic_message(payload: &(dyn Any + Send)) -> String {
+    if let Some(text) = payload.downcast_ref::<&str>() {
+        text.to_string()
+    } else if let Some(text) = payload.downcast_ref::<String>() {
+        text.clone()
+    } else {
+        NOT_TEXT.to_string()
+    }
+}
+
+#[test]
+fn a_box_is_an_any_too_so_pass_what_is_inside() {
+    // ANCHOR: payload
+    let payload: Box<dyn Any + Send> = thread::spawn(|| panic!("the sauce burnt"))
+        .join()
+        .unwrap_err();
+    // The box itself: compiles, and is an `Any` whose type is the box.
+    assert_eq!(panic_message(&payload), NOT_TEXT);
+    // The value inside the box: the `&str` given to `panic!`.
+    assert_eq!(panic_message(&*payload), "the sauce burnt");
+    // ANCHOR_END: payload
+}
+
+#[test]
+fn a_channel_hands_values_from_threads_to_one_receiver() {
+    // ANCHOR: channel
+    let (sender, receiver) = mpsc::channel::<String>(); // both ends at once
+    for n in 1..=3 {
+        let sender = sender.clone(); // one sender per thread
+        thread::spawn(move || sender.send(format!("web-{n} up")).unwrap());
+    }
+    drop(sender); // keep none: the loop below ends when every sender is gone
+    let mut answers: Vec<String> = receiver.iter().collect(); // recv() until Err
+    answers.sort();
+    assert_eq!(answers, ["web-1 up", "web-2 up", "web-3 up"]);
+    // ANCHOR_END: channel
+}
+
+#[test]
+fn boxed_closures_go_through_a_channel_and_run_once() {
+    // ANCHOR: jobs
+    type Job = Box<dyn FnOnce() + Send + 'static>;
+    let (sender, receiver) = mpsc::channel::<Job>();
+    let report = String::from("row 7 inserted");
+    sender.send(Box::new(move || println!("{report}"))).unwrap();
+    sender.send(Box::new(|| println!("mail sent"))).unwrap();
+    drop(sender);
+    while let Ok(job) = receiver.recv() {
+        job(); // a `Box<dyn FnOnce()>` is called like the closure inside
+    }
+    // ANCHOR_END: jobs
+}
+
+/// Whether `receiver`'s lock is free right now.
+fn lock_is_free<T>(lock: &Mutex<T>) -> bool {
+    !matches!(lock.try_lock(), Err(TryLockError::WouldBlock))
+}
+
+#[test]
+fn while_let_keeps_the_guard_for_the_whole_body() {
+    let (sender, receiver) = mpsc::channel::<u32>();
+    let receiver = Arc::new(Mutex::new(receiver));
+    sender.send(1).unwrap();
+    drop(sender);
+    // ANCHOR: while_let_holds
+    while let Ok(job) = receiver.lock().unwrap().recv() {
+        // The guard of `lock()` lives until the end of this body: while this
+        // job runs, no other worker can take the next one.
+        assert!(!lock_is_free(&receiver), "job {job}: the lock is held");
+    }
+    // ANCHOR_END: while_let_holds
+}
+
+#[test]
+fn a_let_statement_drops_the_guard_at_its_semicolon() {
+    let (sender, receiver) = mpsc::channel::<u32>();
+    let receiver = Arc::new(Mutex::new(receiver));
+    sender.send(1).unwrap();
+    drop(sender);
+    // ANCHOR: let_releases
+    loop {
+        let next = receiver.lock().unwrap().recv(); // guard dropped at the `;`
+        let Ok(job) = next else { break };
+        assert!(lock_is_free(&receiver), "job {job}: the lock is free");
+    }
+    // ANCHOR_END: let_releases
+}
+
+// ANCHOR: drain
+struct Pool {
+    workers: Vec<thread::JoinHandle<()>>,
+}
+
+impl Drop for Pool {
+    fn drop(&mut self) {
+        // `drain(..)` moves the handles out and leaves the field empty:
+        // `self` stays whole, as `&mut self` requires.
+        for worker in self.workers.drain(..) {
+            worker.join().unwrap();
+        }
+    }
+}
+// ANCHOR_END: drain
+
+#[test]
+fn drain_moves_the_handles_out_of_a_borrowed_struct() {
+    let finished = Arc::new(Mutex::new(0));
+    let workers = (0..3)
+        .map(|_| {
+            let finished = Arc::clone(&finished);
+            thread::spawn(move || {
+                thread::sleep(Duration::from_millis(20));
+                *finished.lock().unwrap() += 1;
+            })
+        })
+        .collect();
+    drop(Pool { workers });
+    assert_eq!(*finished.lock().unwrap(), 3, "drop joined every worker");
+}
+
+#[test]
+fn a_reference_to_f_is_copied_into_each_closure() {
+    fn map_scoped<T, R, F>(items: Vec<T>, f: F) -> Vec<R>
+    where
+        T: Send,
+        R: Send,
+        F: Fn(T) -> R + Sync,
+    {
+        // ANCHOR: borrow_f
+        let f = &f; // a `&F` is `Copy` (and `Send`, since `F: Sync`)
+        thread::scope(|scope| {
+            let mut handles = Vec::new();
+            for item in items {
+                // `move` copies the reference `f` and moves `item`.
+                handles.push(scope.spawn(move || f(item)));
+            }
+            handles.into_iter().map(|h| h.join().unwrap()).collect()
+        })
+        // ANCHOR_END: borrow_f
+    }
+    assert_eq!(map_scoped(vec![1, 2, 3], |n| n * 2), [2, 4, 6]);
+}
