@@ -24,8 +24,8 @@ pub struct Lesson {
     pub title: String,
     pub summary: String,
     pub exercises: Vec<Exercise>,
-    /// `hints.toml`: exercise id -> hints, in the order they are shown.
-    pub hints: BTreeMap<String, Vec<String>>,
+    /// `hints.toml`: exercise id -> hints, in file order.
+    pub hints: BTreeMap<String, Vec<Hint>>,
     /// `seal.toml`, written by `kata seal`; `None` when missing.
     pub seal: Option<Seal>,
 }
@@ -35,6 +35,93 @@ pub struct Lesson {
 pub struct Exercise {
     pub id: String,
     pub title: String,
+}
+
+/// One hint of `hints.toml`: a plain string, or a table that says what it
+/// is about, so that `kata hint` can give the one aimed at a failing test:
+///
+/// ```toml
+/// semaphore = [
+///     "A hint for the whole exercise.",
+///     { text = "…", about = "Semaphore::acquire_timeout", tests = ["semaphore::timed_acquire_"] },
+/// ]
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Hint {
+    pub text: String,
+    /// The function or part the hint is about, as the learner would name it.
+    pub about: Option<String>,
+    /// Prefixes of the full names of the tests it helps with
+    /// (`semaphore::timed_acquire_`).
+    pub tests: Vec<String>,
+}
+
+impl Hint {
+    /// Whether the hint is aimed at the test named `test` (a full name).
+    pub fn aims_at(&self, test: &str) -> bool {
+        self.tests
+            .iter()
+            .any(|prefix| test.starts_with(prefix.as_str()))
+    }
+
+    /// Whether the part a learner named (`drop`, `Pool::new`) is this hint's:
+    /// it is in `about` or in one of the test prefixes, in any case.
+    pub fn is_about(&self, part: &str) -> bool {
+        let part = part.trim().to_lowercase();
+        let in_about = |about: &String| about.to_lowercase().contains(&part);
+        // A test's full name names the hints whose prefix it starts with.
+        let in_tests = |prefix: &String| {
+            let prefix = prefix.to_lowercase();
+            prefix.contains(&part) || part.starts_with(&prefix)
+        };
+        !part.is_empty() && (self.about.iter().any(in_about) || self.tests.iter().any(in_tests))
+    }
+}
+
+/// The table form of a hint (unknown keys are refused).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct HintTable {
+    text: String,
+    #[serde(default)]
+    about: Option<String>,
+    #[serde(default)]
+    tests: Vec<String>,
+}
+
+impl<'de> Deserialize<'de> for Hint {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        struct HintVisitor;
+        impl<'de> serde::de::Visitor<'de> for HintVisitor {
+            type Value = Hint;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str(
+                    r#"a hint: a string, or a table { text = "…", about = "…", tests = ["…"] }"#,
+                )
+            }
+            fn visit_str<E: serde::de::Error>(self, text: &str) -> std::result::Result<Hint, E> {
+                Ok(Hint {
+                    text: text.to_string(),
+                    ..Hint::default()
+                })
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> std::result::Result<Hint, A::Error> {
+                let table =
+                    HintTable::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
+                Ok(Hint {
+                    text: table.text,
+                    about: table.about,
+                    tests: table.tests,
+                })
+            }
+        }
+        deserializer.deserialize_any(HintVisitor)
+    }
 }
 
 /// What `kata seal` records of a lesson as shipped: the digest of every file
@@ -286,4 +373,42 @@ pub fn unknown(what: &str, given: &str, valid: &[&str]) -> String {
     }
     message.push_str(&format!(" (valid: {})", valid.join(", ")));
     message
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // Catches: a table hint refused, or a plain string no longer accepted,
+    // or a misspelt key silently dropped.
+    #[test]
+    fn a_hint_is_a_string_or_a_table() {
+        let hints: BTreeMap<String, Vec<Hint>> = toml::from_str(
+            r#"
+            pool = [
+                "Plain.",
+                { text = "Aimed.", about = "ThreadPool::drop", tests = ["pool::drop_"] },
+            ]
+            "#,
+        )
+        .unwrap();
+        let pool = &hints["pool"];
+        assert_eq!(pool[0].text, "Plain.");
+        assert_eq!(pool[0].about, None);
+        assert_eq!(pool[1].about.as_deref(), Some("ThreadPool::drop"));
+        assert!(pool[1].aims_at("pool::drop_joins_every_worker"));
+        assert!(!pool[1].aims_at("pool::runs_jobs"));
+        assert!(pool[1].is_about("DROP"));
+        assert!(pool[1].is_about("drop_"));
+        assert!(pool[1].is_about("pool::drop_joins_every_worker"));
+        assert!(!pool[0].is_about("drop"));
+        let typo = toml::from_str::<BTreeMap<String, Vec<Hint>>>(
+            r#"pool = [{ text = "x", test = ["pool::"] }]"#,
+        );
+        assert!(
+            typo.unwrap_err()
+                .to_string()
+                .contains("unknown field `test`")
+        );
+    }
 }

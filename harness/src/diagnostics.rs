@@ -105,21 +105,30 @@ pub fn show_errors(errors: &[String], learner_dir: &str) -> Shown {
             }
             suggests_signature_change = in_file(error, learner_dir) && suggests_signature(error);
         } else {
-            let lines: Vec<&str> = error.lines().collect();
-            let kept = lines.len().min(LATER_ERROR_LINES);
-            for line in &lines[..kept] {
-                text.push_str(&clip_width(line, MAX_WIDTH));
-                text.push('\n');
-            }
-            if lines.len() > kept {
-                text.push_str(&format!("   … ({} more lines)\n", lines.len() - kept));
-            }
+            text.push_str(&shorten(error));
         }
     }
     Shown {
         text,
         suggests_signature_change,
     }
+}
+
+/// A diagnostic as a later error is shown: its headline and location, each
+/// line cut in width, and how many lines were left out (`kata check` shows
+/// warnings so too).
+pub fn shorten(diagnostic: &str) -> String {
+    let mut text = String::new();
+    let lines: Vec<&str> = diagnostic.trim_end().lines().collect();
+    let kept = lines.len().min(LATER_ERROR_LINES);
+    for line in &lines[..kept] {
+        text.push_str(&clip_width(line, MAX_WIDTH));
+        text.push('\n');
+    }
+    if lines.len() > kept {
+        text.push_str(&format!("   … ({} more lines)\n", lines.len() - kept));
+    }
+    text
 }
 
 /// Whether the error's primary location (`--> path:line:col`) is under `dir`.

@@ -82,10 +82,13 @@ enum Command {
         #[arg(long)]
         poll: bool,
     },
-    /// Show one more hint for an exercise at each call.
+    /// Show one more hint for an exercise at each call: one aimed at the first test that failed
+    /// in your last check, or at the part you name.
     Hint {
         /// `lesson/exercise`, e.g. `traits/server`.
         target: String,
+        /// The part you are stuck on: a function (`drop`, `Pool::new`) or a test's name.
+        part: Option<String>,
         /// Show the hints seen so far without revealing another.
         #[arg(long)]
         again: bool,
@@ -197,8 +200,12 @@ fn run(cli: Cli) -> Result<bool> {
             let target = target.map(|t| course.target(&t)).transpose()?;
             cmd::watch::watch(&course, target, secs(timeout), poll).map(|()| true)
         }
-        Command::Hint { target, again } => {
-            cmd::hint::hint(&course, course.target(&target)?, again).map(|()| true)
+        Command::Hint {
+            target,
+            part,
+            again,
+        } => {
+            cmd::hint::hint(&course, course.target(&target)?, part.as_deref(), again).map(|()| true)
         }
         Command::Diff { target, stat } => {
             cmd::diff::diff(&course, course.target(&target)?, stat).map(|()| true)

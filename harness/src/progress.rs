@@ -42,9 +42,37 @@ pub struct ExerciseProgress {
     /// The last `kata check` that covered this exercise (never a `--solution` run).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_check: Option<CheckRecord>,
-    /// How many hints `kata hint` has shown.
+    /// How many hints `kata hint` has shown. Files written before hints
+    /// could be aimed at a test have only this: the first so many hints were
+    /// seen.
     #[serde(default)]
     pub hints_shown: usize,
+    /// The hints seen (indexes in hints.toml's list of the exercise), in the
+    /// order they were shown.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub hints_seen: Vec<usize>,
+}
+
+impl ExerciseProgress {
+    /// The hints seen, in the order they were shown (from an older file:
+    /// the first `hints_shown`, in file order).
+    pub fn seen_hints(&self) -> Vec<usize> {
+        if self.hints_seen.is_empty() {
+            (0..self.hints_shown).collect()
+        } else {
+            self.hints_seen.clone()
+        }
+    }
+
+    /// Records that hint `index` was shown.
+    pub fn see_hint(&mut self, index: usize) {
+        let mut seen = self.seen_hints();
+        if !seen.contains(&index) {
+            seen.push(index);
+        }
+        self.hints_shown = seen.len();
+        self.hints_seen = seen;
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
@@ -60,6 +88,11 @@ pub struct CheckRecord {
     /// checked (records older than this field count as sealed).
     #[serde(default = "yes")]
     pub as_sealed: bool,
+    /// The tests that failed or did not finish, in course order (what
+    /// `kata hint` aims at). Empty when it did not compile, and in records
+    /// older than this field.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub failing: Vec<String>,
 }
 
 fn yes() -> bool {
@@ -304,8 +337,9 @@ impl Store {
             if ours.last_check != before.last_check {
                 entry.last_check = ours.last_check.clone();
             }
-            if ours.hints_shown != before.hints_shown {
+            if ours.hints_shown != before.hints_shown || ours.hints_seen != before.hints_seen {
                 entry.hints_shown = ours.hints_shown;
+                entry.hints_seen = ours.hints_seen.clone();
             }
         }
         let temp = dir.join(format!("progress.json.tmp-{}", std::process::id()));
@@ -420,6 +454,7 @@ mod tests {
             file_sha256: "x".into(),
             checked_at: 1,
             as_sealed: true,
+            failing: Vec::new(),
         });
         second.entry(&lesson, &lesson.exercises[1]).hints_shown = 2;
         // The second one also touched "a" without changing it.
@@ -433,6 +468,34 @@ mod tests {
             now.get(&lesson, &lesson.exercises[1]).unwrap().hints_shown,
             2
         );
+    }
+
+    // Catches: a progress file written before hints were aimed at tests (a
+    // count of hints, no failing tests) refused or its hints forgotten.
+    #[test]
+    fn an_older_file_is_read_with_its_hints_seen() {
+        let dir = tempfile::tempdir().unwrap();
+        let (course, lesson) = course(dir.path());
+        let state = dir.path().join(".kata");
+        fs::create_dir_all(&state).unwrap();
+        fs::write(
+            state.join("progress.json"),
+            r#"{"version": 1, "exercises": {"l/a": {"hints_shown": 2, "last_check":
+                {"passed": 0, "total": 3, "file_sha256": "x", "checked_at": 1}}}}"#,
+        )
+        .unwrap();
+        let mut store = Store::open(&course);
+        assert_eq!(store.warning, None);
+        let a = store.entry(&lesson, &lesson.exercises[0]);
+        assert_eq!(a.seen_hints(), vec![0, 1]);
+        assert!(a.last_check.as_ref().unwrap().failing.is_empty());
+        a.see_hint(4);
+        a.see_hint(1);
+        assert_eq!(a.seen_hints(), vec![0, 1, 4]);
+        store.save().unwrap();
+        let again = Store::open(&course);
+        let a = again.get(&lesson, &lesson.exercises[0]).unwrap();
+        assert_eq!((a.hints_shown, a.seen_hints()), (3, vec![0, 1, 4]));
     }
 
     // Catches: a lock left by a kata killed while saving blocking every

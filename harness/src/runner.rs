@@ -40,9 +40,33 @@ pub enum Build {
     },
 }
 
+/// A compiler warning of a lesson's build.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Warning {
+    /// rustc's rendered text (ANSI colours kept).
+    pub rendered: String,
+    /// The file of its primary location, as rustc names it
+    /// (`lessons/threads/src/bounded.rs`).
+    pub file: Option<String>,
+}
+
+/// A build and the compiler's warnings. Cargo replays the warnings of a
+/// crate it did not need to compile again from its cache, so a build with
+/// nothing changed gives the same warnings as the build before.
+#[derive(Debug)]
+pub struct Built {
+    pub build: Build,
+    pub warnings: Vec<Warning>,
+}
+
 /// `cargo test -p LESSON --test LESSON --no-run`, reading cargo's JSON messages
 /// for the test binary's path and the compiler's errors.
 pub fn build(course: &Course, lesson: &Lesson, variant: Variant) -> Result<Build> {
+    build_with_warnings(course, lesson, variant).map(|built| built.build)
+}
+
+/// [`build`], keeping the compiler's warnings too (each once).
+pub fn build_with_warnings(course: &Course, lesson: &Lesson, variant: Variant) -> Result<Built> {
     let mut command = Command::new(cargo());
     command
         .arg("test")
@@ -80,6 +104,7 @@ pub fn build(course: &Course, lesson: &Lesson, variant: Variant) -> Result<Build
     }
     let mut executable = None;
     let mut errors = Vec::new();
+    let mut warnings: Vec<Warning> = Vec::new();
     for line in finished.stdout.lines() {
         let Ok(message) = serde_json::from_str::<serde_json::Value>(line) else {
             continue;
@@ -97,25 +122,44 @@ pub fn build(course: &Course, lesson: &Lesson, variant: Variant) -> Result<Build
                     errors.push(rendered.to_string());
                 }
             }
+            Some("compiler-message") if message["message"]["level"] == "warning" => {
+                let Some(rendered) = message["message"]["rendered"].as_str() else {
+                    continue;
+                };
+                let file = message["message"]["spans"]
+                    .as_array()
+                    .and_then(|spans| spans.iter().find(|s| s["is_primary"] == true))
+                    .and_then(|span| span["file_name"].as_str())
+                    .map(str::to_string);
+                if !warnings.iter().any(|w| w.rendered == rendered) {
+                    warnings.push(Warning {
+                        rendered: rendered.to_string(),
+                        file,
+                    });
+                }
+            }
             _ => {}
         }
     }
-    match (finished.status.map(|s| s.success()), executable) {
-        (Some(true), Some(path)) => Ok(Build::Ready(path)),
-        (Some(true), None) => Err(Error::Course(format!(
-            "lesson {} has no test target named {0} (tests/{0}/main.rs)",
-            lesson.id
-        ))),
+    let build = match (finished.status.map(|s| s.success()), executable) {
+        (Some(true), Some(path)) => Build::Ready(path),
+        (Some(true), None) => {
+            return Err(Error::Course(format!(
+                "lesson {} has no test target named {0} (tests/{0}/main.rs)",
+                lesson.id
+            )));
+        }
         _ if errors.is_empty() => {
             // Not a compile error: cargo itself failed. Say what it said.
-            Err(Error::Other(format!(
+            return Err(Error::Other(format!(
                 "cargo could not build lesson {}:\n{}",
                 lesson.id,
                 finished.stderr.trim()
-            )))
+            )));
         }
-        _ => Ok(Build::Failed { errors }),
-    }
+        _ => Build::Failed { errors },
+    };
+    Ok(Built { build, warnings })
 }
 
 /// The result of running (part of) a lesson's test binary.

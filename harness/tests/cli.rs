@@ -32,7 +32,7 @@ fn the_reference_solution_passes() {
         .args(["check", "alpha", "--solution"])
         .assert()
         .success()
-        .stdout(contains("alpha (reference solution): 5/5 tests pass"));
+        .stdout(contains("alpha (reference solution): 7/7 tests pass"));
 }
 
 #[test]
@@ -42,7 +42,7 @@ fn a_passing_exercise_is_recorded_as_done() {
     let json = stdout_of(fx.kata().args(["list", "--json"]), 0);
     let listing: serde_json::Value = serde_json::from_str(&json).unwrap();
     assert_eq!(listing["done"], 1);
-    assert_eq!(listing["total"], 13);
+    assert_eq!(listing["total"], 14);
     assert_eq!(listing["next"], "alpha/fail");
     assert_eq!(listing["lessons"][0]["exercises"][0]["state"], "done");
     assert_eq!(
@@ -140,7 +140,7 @@ fn a_corrupt_progress_file_is_set_aside_and_rebuilt() {
         .assert()
         .success()
         .stderr(contains("could not be used"))
-        .stdout(contains("Progress: 0/13 exercises done"));
+        .stdout(contains("Progress: 0/14 exercises done"));
     let kept: Vec<_> = fs::read_dir(&dir)
         .unwrap()
         .map(|e| e.unwrap().file_name().into_string().unwrap())
@@ -152,7 +152,7 @@ fn a_corrupt_progress_file_is_set_aside_and_rebuilt() {
     fx.kata()
         .assert()
         .success()
-        .stdout(contains("Progress: 1/13"));
+        .stdout(contains("Progress: 1/14"));
 }
 
 #[test]
@@ -172,7 +172,7 @@ fn progress_survives_a_lesson_being_removed() {
     fx.kata()
         .assert()
         .success()
-        .stdout(contains("Progress: 1/12 exercises done"));
+        .stdout(contains("Progress: 1/13 exercises done"));
 }
 
 #[test]
@@ -188,7 +188,7 @@ fn edited_tests_do_not_count() {
     fx.kata()
         .assert()
         .success()
-        .stdout(contains("Progress: 0/13 exercises done"));
+        .stdout(contains("Progress: 0/14 exercises done"));
 }
 
 #[test]
@@ -694,6 +694,127 @@ fn unreadable_progress_is_set_aside_and_blocks_nothing() {
         fx.kata()
             .assert()
             .success()
-            .stdout(contains("Progress: 1/13"));
+            .stdout(contains("Progress: 1/14"));
     }
+}
+
+/// A learner's `alpha/words`: `lines` done, `words` wrong, and a variable
+/// left unused on the way (`extra` more unused ones after it).
+fn half_done_words(fx: &Fixture, extra: usize) {
+    let unused: String = (0..extra)
+        .map(|i| format!("    let spare{i} = {i};\n"))
+        .collect();
+    fs::write(
+        fx.root.join("lessons/alpha/src/words.rs"),
+        format!(
+            "/// The number of lines of `text`.\n\
+             pub fn lines(text: &str) -> usize {{\n    text.lines().count()\n}}\n\n\
+             /// The number of words of `text`.\n\
+             pub fn words(text: &str) -> usize {{\n    let lines = lines(text);\n{unused}    \
+             text.split(' ').count()\n}}\n"
+        ),
+    )
+    .unwrap();
+}
+
+// Issue 16: the compiler's warnings in the learner's files come after the
+// test verdict, apart from it and shortened; a check with nothing changed
+// (cargo replays them from its cache) shows the same; never for --solution.
+#[test]
+fn warnings_in_the_learners_code_come_after_the_verdict() {
+    let fx = Fixture::new();
+    half_done_words(&fx, 0);
+    let out = stdout_of(fx.kata().args(["check", "alpha/words"]), 1);
+    insta::assert_snapshot!(out);
+    let at = |needle: &str| {
+        out.find(needle)
+            .unwrap_or_else(|| panic!("no {needle:?} in:\n{out}"))
+    };
+    assert!(at("Failure, words::counts_words") < at("warnings in your code"));
+    assert!(at("warnings in your code") < at("warning: unused variable: `lines`"));
+    let again = stdout_of(fx.kata().args(["check", "alpha/words"]), 1);
+    assert_eq!(again, out, "a check with nothing changed");
+    fx.kata()
+        .args(["check", "alpha/words", "--solution"])
+        .assert()
+        .success()
+        .stdout(contains("warning").not());
+    // Many warnings: a few, and how many more.
+    half_done_words(&fx, 4);
+    let many = stdout_of(fx.kata().args(["check", "alpha/words"]), 1);
+    assert_eq!(
+        many.matches("warning: unused variable").count(),
+        3,
+        "{many}"
+    );
+    assert!(
+        many.contains(
+            "2 more warning(s); all of them in full: cargo test -p alpha --test alpha --no-run"
+        ),
+        "{many}"
+    );
+}
+
+// Issue 16: after a check, the next hint is the one aimed at the first
+// failing test, not the next in file order; it says what it is about and
+// where the exercise's page of the book is. Then the next one in file order.
+#[test]
+fn the_hint_is_aimed_at_the_failing_test() {
+    let fx = Fixture::new();
+    half_done_words(&fx, 0);
+    fx.kata().args(["check", "alpha/words"]).assert().code(1);
+    let first = stdout_of(fx.kata().args(["hint", "alpha/words"]), 0);
+    insta::assert_snapshot!(first);
+    assert!(!first.contains("Hint 1 of 3"), "{first}");
+    fx.kata()
+        .args(["hint", "alpha/words"])
+        .assert()
+        .success()
+        .stdout(contains(
+            "Hint 1 of 3 (about lines; tests words::counts_lines): `str::lines`",
+        ))
+        .stdout(contains("Your last check failed").not());
+}
+
+// Issue 16: `kata hint EXERCISE PART` gives the hints about a part the
+// learner names (`about` or a test's name, in any case), and an unknown part
+// is a usage error that lists the parts.
+#[test]
+fn a_named_part_gets_the_hints_about_it() {
+    let fx = Fixture::new();
+    fx.kata()
+        .args(["hint", "alpha/words", "LINES"])
+        .assert()
+        .success()
+        .stdout(contains(
+            "Hint 1 of 3 (about lines; tests words::counts_lines):",
+        ))
+        .stdout(contains("That was the last hint about `LINES`"));
+    fx.kata()
+        .args(["hint", "alpha/words", "words::counts_words_twice"])
+        .assert()
+        .success()
+        .stdout(contains("Hint 2 of 3 (about words;"));
+    // Every hint about it seen: the last one again, nothing new.
+    fx.kata()
+        .args(["hint", "alpha/words", "lines"])
+        .assert()
+        .success()
+        .stdout(contains("Hint 1 of 3 (about lines;"))
+        .stdout(contains("Hint 2").not())
+        .stdout(contains("That was the last hint about `lines`"));
+    fx.kata()
+        .args(["hint", "alpha/words", "drop"])
+        .assert()
+        .code(2)
+        .stderr(contains(
+            "no hint of alpha/words is about `drop` (parts: lines, words;",
+        ));
+    // Without a part: the one not seen yet.
+    fx.kata()
+        .args(["hint", "alpha/words"])
+        .assert()
+        .success()
+        .stdout(contains("Hint 3 of 3: Compare with the reference"))
+        .stdout(contains("That was the last hint."));
 }

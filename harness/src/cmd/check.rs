@@ -8,12 +8,13 @@ use std::time::Duration;
 
 use anstream::println;
 
-use crate::course::{Course, Lesson, Target};
+use crate::book_page;
+use crate::course::{Course, Exercise, Lesson, Target};
 use crate::diagnostics;
 use crate::error::Result;
 use crate::libtest::{Failure, Outcome};
 use crate::progress::{self, CheckRecord, Store};
-use crate::runner::{self, Build, Selection, TestRun, Variant};
+use crate::runner::{self, Build, Selection, TestRun, Variant, Warning};
 use crate::seal;
 use crate::ui::{self, BAD, BOLD, CODE, DIM, OK, WARN, paint};
 
@@ -31,27 +32,30 @@ pub enum LessonRun {
     Ran(TestRun),
 }
 
-/// Builds `lesson` against `variant` and runs the tests starting with `prefix`.
+/// Builds `lesson` against `variant` and runs the tests starting with `prefix`;
+/// also gives the compiler's warnings.
 pub fn run_lesson(
     course: &Course,
     lesson: &Lesson,
     variant: Variant,
     prefix: Option<&str>,
     timeout: Duration,
-) -> Result<LessonRun> {
+) -> Result<(LessonRun, Vec<Warning>)> {
     let selection = match prefix {
         Some(p) => Selection::Prefix(p),
         None => Selection::All,
     };
-    match runner::build(course, lesson, variant)? {
-        Build::Failed { errors } => Ok(LessonRun::DidNotCompile(errors)),
-        Build::Ready(exe) => Ok(LessonRun::Ran(runner::run_tests(
+    let built = runner::build_with_warnings(course, lesson, variant)?;
+    let run = match built.build {
+        Build::Failed { errors } => LessonRun::DidNotCompile(errors),
+        Build::Ready(exe) => LessonRun::Ran(runner::run_tests(
             &course.lesson_dir(lesson),
             &exe,
             selection,
             timeout,
-        )?)),
-    }
+        )?),
+    };
+    Ok((run, built.warnings))
 }
 
 /// The exercise a test belongs to: the first segment of its path.
@@ -110,7 +114,13 @@ pub fn check(course: &Course, target: Target<'_>, options: &CheckOptions) -> Res
         );
     }
     let prefix = target.exercise.map(|e| format!("{}::", e.id));
-    let outcome = run_lesson(course, lesson, variant, prefix.as_deref(), options.timeout)?;
+    let (outcome, warnings) =
+        run_lesson(course, lesson, variant, prefix.as_deref(), options.timeout)?;
+    // The learner's own warnings: none of the reference solution's.
+    let warnings = match variant {
+        Variant::Learner => learner_warnings(course, target, warnings),
+        Variant::Solution => Vec::new(),
+    };
 
     let heading = match variant {
         Variant::Learner => target.label(),
@@ -121,7 +131,13 @@ pub fn check(course: &Course, target: Target<'_>, options: &CheckOptions) -> Res
         LessonRun::DidNotCompile(errors) => {
             diagnostics::print_build_failure(target, &heading, &errors, variant);
             if !solution {
-                record(course, target, &BTreeMap::new(), changed_tests.is_empty());
+                record(
+                    course,
+                    target,
+                    &BTreeMap::new(),
+                    &[],
+                    changed_tests.is_empty(),
+                );
             }
             false
         }
@@ -142,10 +158,16 @@ pub fn check(course: &Course, target: Target<'_>, options: &CheckOptions) -> Res
             }
             let mut verdict = Verdict::new(course, lesson, &runs, options.repeat.max(1));
             verdict.recover_messages(course, lesson, &exe, options)?;
-            verdict.print(course, target, &heading, variant, options);
+            verdict.print(course, target, &heading, variant, options, &warnings);
             let tally = verdict.tally();
             if !solution {
-                record(course, target, &tally, changed_tests.is_empty());
+                record(
+                    course,
+                    target,
+                    &tally,
+                    &verdict.failing(),
+                    changed_tests.is_empty(),
+                );
             }
             verdict.all_passed()
         }
@@ -333,6 +355,15 @@ impl Verdict {
             && self.tests.iter().all(|t| t.passed() || t.ignored)
     }
 
+    /// The tests that failed or did not finish, in course order.
+    fn failing(&self) -> Vec<String> {
+        self.tests
+            .iter()
+            .filter(|t| !t.failed_in.is_empty() || t.unfinished_in.is_some())
+            .map(|t| t.name.clone())
+            .collect()
+    }
+
     fn tally(&self) -> BTreeMap<String, Tally> {
         let mut tally: BTreeMap<String, Tally> = BTreeMap::new();
         for test in &self.tests {
@@ -412,6 +443,7 @@ impl Verdict {
         heading: &str,
         variant: Variant,
         options: &CheckOptions,
+        warnings: &[Warning],
     ) {
         let tally = self.tally();
         let passed: usize = tally.values().map(|t| t.passed).sum();
@@ -569,6 +601,8 @@ impl Verdict {
             );
         }
 
+        print_warnings(target.lesson, warnings, all_good);
+
         // Where to go next: a hang is where to look first; then the failure shown.
         let focus = self
             .tests
@@ -589,6 +623,9 @@ impl Verdict {
                     format!("cargo kata hint {}/{}", target.lesson.id, exercise.id)
                 )
             );
+            if let Some(line) = book_page_line(course, target.lesson, exercise) {
+                println!("{line}");
+            }
         } else if all_good && variant == Variant::Learner {
             println!(
                 "Well done. Compare with the reference: {}",
@@ -651,9 +688,93 @@ impl Verdict {
     }
 }
 
+/// How many of the learner's warnings a verdict shows.
+const MAX_WARNINGS: usize = 3;
+
+/// The warnings in the learner's files of the lesson (`lessons/<id>/src/`),
+/// those of the checked exercise's file first.
+fn learner_warnings(course: &Course, target: Target<'_>, warnings: Vec<Warning>) -> Vec<Warning> {
+    let dir = format!("lessons/{}/src/", target.lesson.id);
+    let own = target
+        .exercise
+        .map(|e| course.display_path(&course.stub_path(target.lesson, e)));
+    let mut mine: Vec<Warning> = warnings
+        .into_iter()
+        .filter_map(|mut w| {
+            let file = course.display_path(std::path::Path::new(w.file.as_deref()?));
+            w.file = Some(file);
+            w.file
+                .as_deref()
+                .is_some_and(|f| f.starts_with(&dir))
+                .then_some(w)
+        })
+        .collect();
+    mine.sort_by_key(|w| w.file != own);
+    mine
+}
+
+/// The learner's warnings, after the verdict and apart from it, each shortened
+/// as later compile errors are; at most [`MAX_WARNINGS`], with a count of the rest.
+fn print_warnings(lesson: &Lesson, warnings: &[Warning], all_passed: bool) {
+    if warnings.is_empty() {
+        return;
+    }
+    let heading = if all_passed {
+        "warnings in your code:"
+    } else {
+        "warnings in your code (they may point at the bug):"
+    };
+    println!("{}", paint(WARN, heading));
+    for warning in warnings.iter().take(MAX_WARNINGS) {
+        for line in diagnostics::shorten(&warning.rendered).lines() {
+            println!("  {line}");
+        }
+    }
+    if warnings.len() > MAX_WARNINGS {
+        let id = &lesson.id;
+        println!(
+            "{}",
+            paint(
+                DIM,
+                format!(
+                    "  {} more warning(s); all of them in full: cargo test -p {id} --test {id} --no-run",
+                    warnings.len() - MAX_WARNINGS
+                )
+            )
+        );
+    }
+}
+
+/// Where the exercise's page of the book is, if the book has one:
+/// `Its page in the book: target/book/threads-pool.html (…)`.
+pub fn book_page_line(course: &Course, lesson: &Lesson, exercise: &Exercise) -> Option<String> {
+    let source = course
+        .root
+        .join("book/src")
+        .join(book_page::exercise_source(&lesson.id, &exercise.id));
+    if !source.is_file() {
+        return None;
+    }
+    let page = course
+        .root
+        .join("target/book")
+        .join(book_page::exercise_page(&lesson.id, &exercise.id));
+    Some(format!(
+        "Its page in the book: {} ({} builds it)",
+        paint(CODE, course.display_path(&page)),
+        paint(CODE, "cargo kata book --open")
+    ))
+}
+
 /// Records the check in the progress file. Never fails the check: a progress
 /// file that cannot be written is a warning.
-fn record(course: &Course, target: Target<'_>, tally: &BTreeMap<String, Tally>, as_sealed: bool) {
+fn record(
+    course: &Course,
+    target: Target<'_>,
+    tally: &BTreeMap<String, Tally>,
+    failing: &[String],
+    as_sealed: bool,
+) {
     let mut store = Store::open(course);
     if let Some(warning) = &store.warning {
         println!("{} {warning}", paint(WARN, "warning:"));
@@ -669,6 +790,11 @@ fn record(course: &Course, target: Target<'_>, tally: &BTreeMap<String, Tally>, 
             file_sha256: seal::sha256_hex(&bytes),
             checked_at: progress::now(),
             as_sealed,
+            failing: failing
+                .iter()
+                .filter(|name| exercise_of(name) == exercise.id)
+                .cloned()
+                .collect(),
         });
     }
     if let Err(e) = store.save() {

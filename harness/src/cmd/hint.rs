@@ -1,14 +1,76 @@
-//! `kata hint <lesson>/<exercise>`: one more hint at each call; the hints are
-//! data in `lessons/<id>/hints.toml`.
+//! `kata hint <lesson>/<exercise> [PART]`: one more hint at each call, aimed
+//! at where the learner is stuck. The hints are data in
+//! `lessons/<id>/hints.toml`; a hint may say what it is about (`about`, a
+//! function) and which tests it helps with (`tests`, name prefixes). The next
+//! hint is the first unseen one aimed at the first failing test of the last
+//! `kata check` (in course order), else the next unseen one in file order;
+//! or, when the learner names a part (`drop`), the next unseen one about it.
 
 use anstream::println;
 
-use crate::course::{Course, Target};
+use crate::cmd::check::book_page_line;
+use crate::course::{Course, Hint, Target};
 use crate::error::{Error, Result};
 use crate::progress::Store;
 use crate::ui::{BOLD, CODE, DIM, WARN, paint};
 
-pub fn hint(course: &Course, target: Target<'_>, again: bool) -> Result<()> {
+/// Why a hint was chosen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Why {
+    /// It is aimed at this test, which failed in the last check.
+    Failing(String),
+    /// It is about the part the learner named.
+    Part,
+    /// The next unseen one in file order.
+    Next,
+}
+
+/// The hint to show next (its index in `hints`), or `None` when every hint
+/// that could be chosen was seen. `seen` are indexes, `failing` the failing
+/// tests of the last check in course order.
+pub fn choose(
+    hints: &[Hint],
+    seen: &[usize],
+    part: Option<&str>,
+    failing: &[String],
+) -> Option<(usize, Why)> {
+    let unseen = |i: &usize| !seen.contains(i);
+    if let Some(part) = part {
+        return (0..hints.len())
+            .filter(unseen)
+            .find(|&i| hints[i].is_about(part))
+            .map(|i| (i, Why::Part));
+    }
+    for test in failing {
+        if let Some(i) = (0..hints.len())
+            .filter(unseen)
+            .find(|&i| hints[i].aims_at(test))
+        {
+            return Some((i, Why::Failing(test.clone())));
+        }
+    }
+    (0..hints.len()).find(unseen).map(|i| (i, Why::Next))
+}
+
+/// `Hint 2 of 5 (about ThreadPool::drop; tests pool::drop_)`.
+fn label(hints: &[Hint], index: usize) -> String {
+    let hint = &hints[index];
+    let mut label = format!("Hint {} of {}", index + 1, hints.len());
+    let mut what = Vec::new();
+    if let Some(about) = &hint.about {
+        what.push(format!("about {about}"));
+    }
+    if !hint.tests.is_empty() {
+        what.push(format!("tests {}", hint.tests.join(", ")));
+    }
+    if !what.is_empty() {
+        label.push_str(&format!(" ({})", what.join("; ")));
+    }
+    label.push(':');
+    label
+}
+
+pub fn hint(course: &Course, target: Target<'_>, part: Option<&str>, again: bool) -> Result<()> {
     let Some(exercise) = target.exercise else {
         let ids: Vec<&str> = target
             .lesson
@@ -29,35 +91,89 @@ pub fn hint(course: &Course, target: Target<'_>, again: bool) -> Result<()> {
         .get(&exercise.id)
         .map(Vec::as_slice)
         .unwrap_or_default();
+    let book = book_page_line(course, target.lesson, exercise);
     if hints.is_empty() {
         println!("No hints for {} yet.", target.label());
+        if let Some(book) = book {
+            println!("{book}");
+        }
         return Ok(());
     }
+    let part = part.map(str::trim).filter(|p| !p.is_empty());
+    if let Some(part) = part
+        && !hints.iter().any(|h| h.is_about(part))
+    {
+        let mut parts: Vec<&str> = hints.iter().filter_map(|h| h.about.as_deref()).collect();
+        parts.dedup();
+        let known = if parts.is_empty() {
+            "its hints name no parts".to_string()
+        } else {
+            format!("parts: {}", parts.join(", "))
+        };
+        return Err(Error::Usage(format!(
+            "no hint of {} is about `{part}` ({known}; a test's name works too)",
+            target.label()
+        )));
+    }
+
     let mut store = Store::open(course);
     if let Some(warning) = &store.warning {
         println!("{} {warning}", paint(WARN, "warning:"));
     }
     let entry = store.entry(target.lesson, exercise);
-    let shown = if again {
-        entry.hints_shown.clamp(1, hints.len())
+    let failing = entry
+        .last_check
+        .as_ref()
+        .map(|c| c.failing.clone())
+        .unwrap_or_default();
+    let mut seen: Vec<usize> = entry
+        .seen_hints()
+        .into_iter()
+        .filter(|&i| i < hints.len())
+        .collect();
+    let chosen = if again {
+        None
     } else {
-        (entry.hints_shown + 1).min(hints.len())
+        choose(hints, &seen, part, &failing)
     };
-    entry.hints_shown = shown;
     // A progress file that cannot be written must not hide the hint.
-    let unsaved = store.save().err();
+    let unsaved = match &chosen {
+        Some((index, _)) => {
+            entry.see_hint(*index);
+            store.save().err()
+        }
+        None => None,
+    };
 
     println!(
         "{}",
         paint(BOLD, format!("{}: {}", target.label(), exercise.title))
     );
-    for (index, text) in hints.iter().enumerate().take(shown) {
-        let label = format!("Hint {} of {}:", index + 1, hints.len());
-        if index + 1 == shown {
-            println!("{} {text}", paint(BOLD, label));
-        } else {
-            println!("{}", paint(DIM, format!("{label} {text}")));
+    // The hints seen before, in file order (of the part named, if one was);
+    // the one shown now (or, with nothing new, the last seen) comes last.
+    let current = chosen.as_ref().map(|(i, _)| *i).or_else(|| {
+        seen.iter()
+            .rev()
+            .copied()
+            .find(|&i| part.is_none_or(|p| hints[i].is_about(p)))
+    });
+    seen.sort_unstable();
+    for &i in &seen {
+        if Some(i) != current && part.is_none_or(|p| hints[i].is_about(p)) {
+            println!(
+                "{}",
+                paint(DIM, format!("{} {}", label(hints, i), hints[i].text))
+            );
         }
+    }
+    if let Some((_, Why::Failing(test))) = &chosen {
+        println!(
+            "Your last check failed {}; this hint is aimed at it.",
+            paint(CODE, test)
+        );
+    }
+    if let Some(i) = current {
+        println!("{} {}", paint(BOLD, label(hints, i)), hints[i].text);
     }
     if let Some(e) = unsaved {
         println!(
@@ -65,16 +181,82 @@ pub fn hint(course: &Course, target: Target<'_>, again: bool) -> Result<()> {
             paint(WARN, "warning:")
         );
     }
-    if shown == hints.len() {
-        println!(
+    if let Some(book) = book {
+        println!("{book}");
+    }
+    let seen_now = store
+        .get(target.lesson, exercise)
+        .map(|p| p.seen_hints())
+        .unwrap_or_default();
+    let left = (0..hints.len())
+        .filter(|i| !seen_now.contains(i))
+        .filter(|&i| part.is_none_or(|p| hints[i].is_about(p)))
+        .count();
+    match part {
+        Some(part) if left == 0 => println!(
+            "That was the last hint about `{part}`; without a part, {} gives the others.",
+            paint(CODE, format!("cargo kata hint {}", target.label()))
+        ),
+        _ if left == 0 || seen_now.len() >= hints.len() => println!(
             "That was the last hint. The reference solution: {}",
             paint(CODE, format!("cargo kata diff {}", target.label()))
-        );
-    } else {
-        println!(
+        ),
+        _ => println!(
             "{}",
             paint(DIM, "Run the same command again for the next hint.")
-        );
+        ),
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hints() -> Vec<Hint> {
+        let aimed = |text: &str, about: &str, test: &str| Hint {
+            text: text.into(),
+            about: Some(about.into()),
+            tests: vec![test.into()],
+        };
+        vec![
+            aimed("new", "Pool::new", "pool::new_"),
+            aimed("drop 1", "impl Drop for Pool", "pool::drop_"),
+            Hint {
+                text: "plain".into(),
+                ..Hint::default()
+            },
+            aimed("drop 2", "impl Drop for Pool", "pool::drop_"),
+        ]
+    }
+
+    // Catches: hints given in file order whatever fails, a seen hint given
+    // again, or a named part ignored.
+    #[test]
+    fn the_hint_is_aimed_at_the_first_failing_test_then_file_order() {
+        let hints = hints();
+        let failing = vec!["pool::drop_joins".to_string()];
+        assert_eq!(
+            choose(&hints, &[], None, &failing),
+            Some((1, Why::Failing("pool::drop_joins".into())))
+        );
+        assert_eq!(
+            choose(&hints, &[1], None, &failing),
+            Some((3, Why::Failing("pool::drop_joins".into())))
+        );
+        // Every hint for it seen: the next in file order.
+        assert_eq!(
+            choose(&hints, &[1, 3], None, &failing),
+            Some((0, Why::Next))
+        );
+        assert_eq!(choose(&hints, &[0, 1, 3], None, &[]), Some((2, Why::Next)));
+        assert_eq!(choose(&hints, &[0, 1, 2, 3], None, &failing), None);
+        // A part named: only hints about it, whatever fails.
+        assert_eq!(choose(&hints, &[], Some("DROP"), &[]), Some((1, Why::Part)));
+        assert_eq!(choose(&hints, &[1, 3], Some("drop"), &[]), None);
+        assert_eq!(
+            choose(&hints, &[], Some("pool::new"), &failing),
+            Some((0, Why::Part))
+        );
+    }
 }

@@ -2,7 +2,8 @@
 //! lesson and every test: it passes on the reference solution and fails on the
 //! stub, as a test failure at a `todo!` (not a compile error, not a time-out).
 //! Also: the course's files are where they should be, seals are current, the
-//! stubs have the solutions' public API, every hint names an exercise, every
+//! stubs have the solutions' public API, every hint names an exercise (and
+//! every test prefix of a hint a test of it), every
 //! lesson has a book chapter and every chapter a lesson, and every book
 //! include points at a file and anchor that exist.
 
@@ -13,6 +14,7 @@ use std::time::Duration;
 
 use anstream::println;
 
+use crate::cmd::check::exercise_of;
 use crate::course::{Course, Lesson};
 use crate::error::Result;
 use crate::libtest::Outcome;
@@ -84,6 +86,7 @@ pub fn verify(course: &Course, timeout: Duration) -> Result<bool> {
         let stub = run_each(course, lesson, Variant::Learner, timeout)?;
         let solution = run_each(course, lesson, Variant::Solution, timeout)?;
         test_rows(lesson, &stub, &solution, &mut table);
+        hint_test_rows(lesson, &stub, &solution, &mut table);
     }
 
     let width = table
@@ -218,6 +221,41 @@ fn test_rows(lesson: &Lesson, stub: &Each, solution: &Each, table: &mut Table) {
         }
         table.add(format!("{}  {name}", lesson.id), problems);
     }
+}
+
+/// Every `tests` prefix in hints.toml matches a test of its exercise, so
+/// that `kata hint` can aim the hint at a failure.
+fn hint_test_rows(lesson: &Lesson, stub: &Each, solution: &Each, table: &mut Table) {
+    let mut names: BTreeSet<&String> = BTreeSet::new();
+    for each in [stub, solution] {
+        if let Each::Ran(verdicts) = each {
+            names.extend(verdicts.keys());
+        }
+    }
+    if names.is_empty() {
+        // It did not compile or has no tests: another row says so.
+        return;
+    }
+    let mut problems = Vec::new();
+    for (exercise, hints) in &lesson.hints {
+        for (index, hint) in hints.iter().enumerate() {
+            for prefix in &hint.tests {
+                let matched: Vec<&&String> = names
+                    .iter()
+                    .filter(|n| n.starts_with(prefix.as_str()))
+                    .collect();
+                let which = format!("hint {} of `{exercise}`", index + 1);
+                if matched.is_empty() {
+                    problems.push(format!("{which}: tests `{prefix}` matches no test"));
+                } else if !matched.iter().any(|n| exercise_of(n) == exercise) {
+                    problems.push(format!(
+                        "{which}: tests `{prefix}` matches no test of `{exercise}`"
+                    ));
+                }
+            }
+        }
+    }
+    table.add(format!("{}: hints' tests exist", lesson.id), problems);
 }
 
 fn first_line(text: &str) -> String {
