@@ -1,6 +1,6 @@
 //! What the book's "Rust you need" boxes say about code that compiles: each
 //! test proves one claim, and the parts between `ANCHOR` lines are the code
-//! the boxes show.
+//! the boxes show (whole functions, so that they start at the left margin).
 
 use std::any::Any;
 use std::sync::mpsc;
@@ -22,8 +22,8 @@ fn panic_message(payload: &(dyn Any + Send)) -> String {
 }
 
 #[test]
-fn a_box_is_an_any_too_so_pass_what_is_inside() {
-    // ANCHOR: payload
+// ANCHOR: payload
+fn the_box_or_what_is_inside() {
     let payload: Box<dyn Any + Send> = thread::spawn(|| panic!("the sauce burnt"))
         .join()
         .unwrap_err();
@@ -31,12 +31,12 @@ fn a_box_is_an_any_too_so_pass_what_is_inside() {
     assert_eq!(panic_message(&payload), NOT_TEXT);
     // The value inside the box: the `&str` given to `panic!`.
     assert_eq!(panic_message(&*payload), "the sauce burnt");
-    // ANCHOR_END: payload
 }
+// ANCHOR_END: payload
 
 #[test]
-fn a_channel_hands_values_from_threads_to_one_receiver() {
-    // ANCHOR: channel
+// ANCHOR: channel
+fn three_threads_one_receiver() {
     let (sender, receiver) = mpsc::channel::<String>(); // both ends at once
     for n in 1..=3 {
         let sender = sender.clone(); // one sender per thread
@@ -46,12 +46,12 @@ fn a_channel_hands_values_from_threads_to_one_receiver() {
     let mut answers: Vec<String> = receiver.iter().collect(); // recv() until Err
     answers.sort();
     assert_eq!(answers, ["web-1 up", "web-2 up", "web-3 up"]);
-    // ANCHOR_END: channel
 }
+// ANCHOR_END: channel
 
 #[test]
-fn boxed_closures_go_through_a_channel_and_run_once() {
-    // ANCHOR: jobs
+// ANCHOR: jobs
+fn boxed_closures_through_a_channel() {
     type Job = Box<dyn FnOnce() + Send + 'static>;
     let (sender, receiver) = mpsc::channel::<Job>();
     let report = String::from("row 7 inserted");
@@ -61,43 +61,44 @@ fn boxed_closures_go_through_a_channel_and_run_once() {
     while let Ok(job) = receiver.recv() {
         job(); // a `Box<dyn FnOnce()>` is called like the closure inside
     }
-    // ANCHOR_END: jobs
 }
+// ANCHOR_END: jobs
 
-/// Whether `receiver`'s lock is free right now.
+/// Whether `lock` is free right now.
 fn lock_is_free<T>(lock: &Mutex<T>) -> bool {
     !matches!(lock.try_lock(), Err(TryLockError::WouldBlock))
 }
 
-#[test]
-fn while_let_keeps_the_guard_for_the_whole_body() {
+/// A shared receiver holding one job, as a pool's workers see it.
+fn one_job_queued() -> Arc<Mutex<mpsc::Receiver<u32>>> {
     let (sender, receiver) = mpsc::channel::<u32>();
-    let receiver = Arc::new(Mutex::new(receiver));
     sender.send(1).unwrap();
-    drop(sender);
-    // ANCHOR: while_let_holds
+    Arc::new(Mutex::new(receiver))
+}
+
+#[test]
+// ANCHOR: while_let_holds
+fn while_let_holds_the_lock_in_the_body() {
+    let receiver = one_job_queued(); // Arc<Mutex<Receiver<u32>>>, one job
     while let Ok(job) = receiver.lock().unwrap().recv() {
         // The guard of `lock()` lives until the end of this body: while this
         // job runs, no other worker can take the next one.
         assert!(!lock_is_free(&receiver), "job {job}: the lock is held");
     }
-    // ANCHOR_END: while_let_holds
 }
+// ANCHOR_END: while_let_holds
 
 #[test]
-fn a_let_statement_drops_the_guard_at_its_semicolon() {
-    let (sender, receiver) = mpsc::channel::<u32>();
-    let receiver = Arc::new(Mutex::new(receiver));
-    sender.send(1).unwrap();
-    drop(sender);
-    // ANCHOR: let_releases
+// ANCHOR: let_releases
+fn let_releases_the_lock_at_its_semicolon() {
+    let receiver = one_job_queued();
     loop {
         let next = receiver.lock().unwrap().recv(); // guard dropped at the `;`
         let Ok(job) = next else { break };
         assert!(lock_is_free(&receiver), "job {job}: the lock is free");
     }
-    // ANCHOR_END: let_releases
 }
+// ANCHOR_END: let_releases
 
 // ANCHOR: drain
 struct Pool {
@@ -131,25 +132,26 @@ fn drain_moves_the_handles_out_of_a_borrowed_struct() {
     assert_eq!(*finished.lock().unwrap(), 3, "drop joined every worker");
 }
 
+// ANCHOR: borrow_f
+fn map_scoped<T, R, F>(items: Vec<T>, f: F) -> Vec<R>
+where
+    T: Send,
+    R: Send,
+    F: Fn(T) -> R + Sync,
+{
+    let f = &f; // a `&F` is `Copy` (and `Send`, since `F: Sync`)
+    thread::scope(|scope| {
+        let mut handles = Vec::new();
+        for item in items {
+            // `move` copies the reference `f` and moves `item`.
+            handles.push(scope.spawn(move || f(item)));
+        }
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    })
+}
+// ANCHOR_END: borrow_f
+
 #[test]
 fn a_reference_to_f_is_copied_into_each_closure() {
-    fn map_scoped<T, R, F>(items: Vec<T>, f: F) -> Vec<R>
-    where
-        T: Send,
-        R: Send,
-        F: Fn(T) -> R + Sync,
-    {
-        // ANCHOR: borrow_f
-        let f = &f; // a `&F` is `Copy` (and `Send`, since `F: Sync`)
-        thread::scope(|scope| {
-            let mut handles = Vec::new();
-            for item in items {
-                // `move` copies the reference `f` and moves `item`.
-                handles.push(scope.spawn(move || f(item)));
-            }
-            handles.into_iter().map(|h| h.join().unwrap()).collect()
-        })
-        // ANCHOR_END: borrow_f
-    }
     assert_eq!(map_scoped(vec![1, 2, 3], |n| n * 2), [2, 4, 6]);
 }
