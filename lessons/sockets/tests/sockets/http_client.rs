@@ -638,6 +638,8 @@ fn curl_reads_past_the_same_interim_responses() {
     let mut command = std::process::Command::new("curl");
     command.args([
         "-sS",
+        "--noproxy",
+        "*",
         "--max-time",
         "8",
         "-w",

@@ -680,7 +680,9 @@ fn curl_gets_no_excess_after_head_and_no_wait_on_expect_100_continue() {
     let port = server.local_addr().port();
     let curl = |args: &[&str]| {
         let mut command = std::process::Command::new("curl");
-        command.args(["-sS", "-v", "--max-time", "8"]).args(args);
+        command
+            .args(["-sS", "-v", "--noproxy", "*", "--max-time", "8"])
+            .args(args);
         crate::run_peer(command)
     };
     // curl waits --expect100-timeout for the 100 Continue, then sends the
@@ -731,9 +733,10 @@ const PYTHON_CLIENT: &str = r#"
 import http.client, sys, urllib.request
 port = int(sys.argv[1])
 base = "http://127.0.0.1:%d" % port
-# urllib: an ordinary POST.
+# urllib: an ordinary POST (no proxy: loopback only).
+opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 req = urllib.request.Request(base + "/shorten", data=b"http://example.com/py", method="POST")
-with urllib.request.urlopen(req, timeout=5) as r:
+with opener.open(req, timeout=5) as r:
     code = r.read().decode()
     print("urllib", r.status, code)
 # http.client with Expect: 100-continue sends the body at once, and must

@@ -206,6 +206,11 @@ pub fn real_peer(program: &str) -> bool {
 /// the default limit, and returns its exit status, stdout and stderr.
 pub fn run_peer(mut command: std::process::Command) -> (bool, String, String) {
     command.stdin(std::process::Stdio::null());
+    // A proxy from the environment would take loopback traffic elsewhere.
+    for proxy in ["http_proxy", "HTTP_PROXY", "all_proxy", "ALL_PROXY"] {
+        command.env_remove(proxy);
+    }
+    command.env("no_proxy", "*").env("NO_PROXY", "*");
     let what = format!("{command:?}");
     let output = within(DEFAULT_LIMIT, &what, move || command.output())
         .unwrap_or_else(|e| panic!("cannot run {what}: {e}"));
