@@ -52,22 +52,16 @@ pub fn choose(
     (0..hints.len()).find(unseen).map(|i| (i, Why::Next))
 }
 
-/// `Hint 2 of 5 (about ThreadPool::drop; tests pool::drop_)`.
+/// `Hint 2 of 5 (about Drop for ThreadPool):`, or with the tests it is
+/// aimed at when it names no part.
 fn label(hints: &[Hint], index: usize) -> String {
     let hint = &hints[index];
-    let mut label = format!("Hint {} of {}", index + 1, hints.len());
-    let mut what = Vec::new();
-    if let Some(about) = &hint.about {
-        what.push(format!("about {about}"));
-    }
-    if !hint.tests.is_empty() {
-        what.push(format!("tests {}", hint.tests.join(", ")));
-    }
-    if !what.is_empty() {
-        label.push_str(&format!(" ({})", what.join("; ")));
-    }
-    label.push(':');
-    label
+    let what = match &hint.about {
+        Some(about) => format!(" (about {about})"),
+        None if !hint.tests.is_empty() => format!(" (for tests {})", hint.tests.join(", ")),
+        None => String::new(),
+    };
+    format!("Hint {} of {}{what}:", index + 1, hints.len())
 }
 
 pub fn hint(course: &Course, target: Target<'_>, part: Option<&str>, again: bool) -> Result<()> {
