@@ -806,6 +806,14 @@ fn a_named_part_gets_the_hints_about_it() {
         .stderr(contains(
             "no hint of alpha/words is about `drop` (parts: lines, words;",
         ));
+    // `--again`: those seen, nothing new.
+    fx.kata()
+        .args(["hint", "alpha/words", "--again"])
+        .assert()
+        .success()
+        .stdout(contains("Hint 1 of 3 (about lines)"))
+        .stdout(contains("Hint 2 of 3 (about words)"))
+        .stdout(contains("Hint 3").not());
     // Without a part: the one not seen yet.
     fx.kata()
         .args(["hint", "alpha/words"])

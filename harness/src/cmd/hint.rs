@@ -125,7 +125,11 @@ pub fn hint(course: &Course, target: Target<'_>, part: Option<&str>, again: bool
         .into_iter()
         .filter(|&i| i < hints.len())
         .collect();
-    let chosen = if again {
+    // `--again` reveals nothing new, unless nothing (about the part) was seen yet.
+    let seen_any = seen
+        .iter()
+        .any(|&i| part.is_none_or(|p| hints[i].is_about(p)));
+    let chosen = if again && seen_any {
         None
     } else {
         choose(hints, &seen, part, &failing)
@@ -191,7 +195,7 @@ pub fn hint(course: &Course, target: Target<'_>, part: Option<&str>, again: bool
             "That was the last hint about `{part}`; without a part, {} gives the others.",
             paint(CODE, format!("cargo kata hint {}", target.label()))
         ),
-        _ if left == 0 || seen_now.len() >= hints.len() => println!(
+        _ if left == 0 => println!(
             "That was the last hint. The reference solution: {}",
             paint(CODE, format!("cargo kata diff {}", target.label()))
         ),
