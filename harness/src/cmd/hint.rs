@@ -97,8 +97,12 @@ pub fn hint(course: &Course, target: Target<'_>, part: Option<&str>, again: bool
     if let Some(part) = part
         && !hints.iter().any(|h| h.is_about(part))
     {
-        let mut parts: Vec<&str> = hints.iter().filter_map(|h| h.about.as_deref()).collect();
-        parts.dedup();
+        let mut parts: Vec<&str> = Vec::new();
+        for about in hints.iter().filter_map(|h| h.about.as_deref()) {
+            if !parts.contains(&about) {
+                parts.push(about);
+            }
+        }
         let known = if parts.is_empty() {
             "its hints name no parts".to_string()
         } else {
@@ -186,16 +190,17 @@ pub fn hint(course: &Course, target: Target<'_>, part: Option<&str>, again: bool
         .get(target.lesson, exercise)
         .map(|p| p.seen_hints())
         .unwrap_or_default();
-    let left = (0..hints.len())
-        .filter(|i| !seen_now.contains(i))
-        .filter(|&i| part.is_none_or(|p| hints[i].is_about(p)))
+    let unseen: Vec<usize> = (0..hints.len()).filter(|i| !seen_now.contains(i)).collect();
+    let left_for_part = unseen
+        .iter()
+        .filter(|&&i| part.is_none_or(|p| hints[i].is_about(p)))
         .count();
     match part {
-        Some(part) if left == 0 => println!(
+        Some(part) if left_for_part == 0 && !unseen.is_empty() => println!(
             "That was the last hint about `{part}`; without a part, {} gives the others.",
             paint(CODE, format!("cargo kata hint {}", target.label()))
         ),
-        _ if left == 0 => println!(
+        _ if unseen.is_empty() => println!(
             "That was the last hint. The reference solution: {}",
             paint(CODE, format!("cargo kata diff {}", target.label()))
         ),
