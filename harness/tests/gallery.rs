@@ -86,3 +86,59 @@ fn a_shared_target_folder_is_refused() {
     let err = String::from_utf8_lossy(&out);
     assert!(err.contains("unset CARGO_TARGET_DIR"), "{err}");
 }
+
+#[test]
+fn a_second_gallery_in_the_same_checkout_waits_for_the_first() {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+    let fixture = Fixture::new();
+    let work = fixture.root.join("target/kata-gallery");
+    fs::create_dir_all(&work).unwrap();
+    let file = fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(work.join("lock"))
+        .unwrap();
+    // Another gallery holds the lock.
+    let held = nix::fcntl::Flock::lock(file, nix::fcntl::FlockArg::LockExclusive)
+        .map_err(|(_, e)| e)
+        .unwrap();
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin!("kata"))
+        .env("NO_COLOR", "1")
+        .env_remove("CARGO_TARGET_DIR")
+        .env_remove("KATA_ROOT")
+        .arg("--root")
+        .arg(&fixture.root)
+        .arg("gallery")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let stdout = child.stdout.take().unwrap();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    let first = rx
+        .recv_timeout(std::time::Duration::from_secs(60))
+        .expect("kata says it waits");
+    assert!(first.contains("waiting for it to end"), "{first}");
+    // Nothing is judged while the lock is held.
+    assert!(
+        rx.recv_timeout(std::time::Duration::from_millis(500))
+            .is_err(),
+        "it went on without the lock"
+    );
+    drop(held);
+    let rest: Vec<String> = rx.iter().collect();
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(1));
+    assert!(
+        rest.iter()
+            .any(|l| l.contains("gallery: 1 passed, 1 failed")),
+        "{rest:?}"
+    );
+}

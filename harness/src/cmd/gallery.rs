@@ -81,6 +81,9 @@ enum Verdict {
     Broken(String),
 }
 
+/// Test runs of wrong solutions that go on while the next one builds.
+const RUNNERS: usize = 2;
+
 pub fn gallery(course: &Course, only: Option<&Lesson>, timeout: Duration) -> Result<bool> {
     if std::env::var_os("CARGO_TARGET_DIR").is_some() {
         return Err(Error::Other(
@@ -106,6 +109,8 @@ pub fn gallery(course: &Course, only: Option<&Lesson>, timeout: Duration) -> Res
     }
 
     let work = course.root.join("target").join("kata-gallery");
+    // One gallery at a time per checkout: two would patch the same copy.
+    let _lock = lock(&work)?;
     let copy_root = work.join("course");
     mirror(&course.root, &copy_root)?;
     fs::create_dir_all(copy_root.join(".cargo")).map_err(|e| Error::io(&copy_root, e))?;
@@ -119,38 +124,35 @@ pub fn gallery(course: &Course, only: Option<&Lesson>, timeout: Duration) -> Res
         .as_bytes(),
     )?;
     let copy = Course::load(&copy_root)?;
+    let runs = work.join("runs");
 
-    let mut rows: Vec<(String, String, Verdict, Duration)> = Vec::new();
+    // (lesson, caught) per row, and each lesson's time.
+    let mut rows: Vec<(String, bool)> = Vec::new();
+    let mut times: BTreeMap<String, Duration> = BTreeMap::new();
     for (lesson, wrongs) in &plan {
         let copy_lesson = copy
             .lesson(&lesson.id)
             .expect("the copy has the same lessons");
         let dir = gallery_dir(course, lesson);
         let listed = listed_tests(&copy, copy_lesson)?;
-        let mut seen = BTreeSet::new();
-        for wrong in wrongs {
-            let started = Instant::now();
-            let verdict = if !seen.insert(wrong.id.clone()) {
-                Verdict::Broken(format!("a second entry with the id {}", wrong.id))
-            } else {
-                judge(
-                    course,
-                    &copy,
-                    copy_lesson,
-                    &dir,
-                    wrong,
-                    listed.as_ref(),
-                    timeout,
-                )?
-            };
-            print_row(&lesson.id, wrong, &verdict);
-            rows.push((lesson.id.clone(), wrong.id.clone(), verdict, started.elapsed()));
+        let started = Instant::now();
+        let verdicts = judge_all(
+            course,
+            &copy,
+            copy_lesson,
+            &dir,
+            wrongs,
+            listed.as_ref(),
+            &runs,
+            timeout,
+        )?;
+        for verdict in &verdicts {
+            rows.push((lesson.id.clone(), matches!(verdict, Verdict::Caught(_))));
         }
         // Diffs on disk without an entry are claims nobody checks.
         for stray in stray_diffs(&dir, wrongs)? {
-            let verdict = Verdict::Broken(format!(
-                "{stray} has no [[wrong]] entry in gallery.toml"
-            ));
+            let verdict =
+                Verdict::Broken(format!("{stray} has no [[wrong]] entry in gallery.toml"));
             let wrong = Wrong {
                 id: stray.trim_end_matches(".diff").to_string(),
                 exercise: "-".into(),
@@ -158,30 +160,133 @@ pub fn gallery(course: &Course, only: Option<&Lesson>, timeout: Duration) -> Res
                 caught_by: Vec::new(),
             };
             print_row(&lesson.id, &wrong, &verdict);
-            rows.push((lesson.id.clone(), wrong.id, verdict, Duration::ZERO));
+            rows.push((lesson.id.clone(), false));
         }
+        times.insert(lesson.id.clone(), started.elapsed());
         restore(course, &copy, lesson)?;
     }
 
-    let failed = rows
-        .iter()
-        .filter(|(_, _, v, _)| !matches!(v, Verdict::Caught(_)))
-        .count();
+    let failed = rows.iter().filter(|(_, caught)| !caught).count();
     let passed = rows.len() - failed;
-    let per_lesson: BTreeMap<&str, (usize, f64)> =
-        rows.iter().fold(BTreeMap::new(), |mut acc, (l, _, _, t)| {
-            let e = acc.entry(l.as_str()).or_insert((0, 0.0));
-            e.0 += 1;
-            e.1 += t.as_secs_f64();
-            acc
-        });
-    let summary: Vec<String> = per_lesson
+    let summary: Vec<String> = plan
         .iter()
-        .map(|(l, (n, secs))| format!("{l} {n} in {secs:.0} s"))
+        .map(|(lesson, _)| {
+            let n = rows.iter().filter(|(l, _)| *l == lesson.id).count();
+            let secs = times.get(&lesson.id).map_or(0.0, Duration::as_secs_f64);
+            format!("{} {n} in {secs:.0} s", lesson.id)
+        })
         .collect();
     println!("{}", paint(DIM, summary.join(", ")));
     println!("gallery: {passed} passed, {failed} failed");
     Ok(failed == 0)
+}
+
+/// An exclusive lock on `work/lock`, held until the value is dropped (or
+/// the process ends). Waits, saying so, while another gallery holds it.
+fn lock(work: &Path) -> Result<nix::fcntl::Flock<fs::File>> {
+    use nix::errno::Errno;
+    use nix::fcntl::{Flock, FlockArg};
+    fs::create_dir_all(work).map_err(|e| Error::io(work, e))?;
+    let path = work.join("lock");
+    let file = fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(|e| Error::io(&path, e))?;
+    let failed = |e: Errno| Error::Other(format!("cannot lock {}: {e}", path.display()));
+    match Flock::lock(file, FlockArg::LockExclusiveNonblock) {
+        Ok(lock) => Ok(lock),
+        Err((file, Errno::EWOULDBLOCK)) => {
+            println!("another `kata gallery` is running in this checkout: waiting for it to end");
+            Flock::lock(file, FlockArg::LockExclusive).map_err(|(_, e)| failed(e))
+        }
+        Err((_, e)) => Err(failed(e)),
+    }
+}
+
+/// Judges every wrong solution of a lesson, in order, printing each row as
+/// soon as it and the rows before it are known. Builds are one at a time
+/// (one copy of the course); the test runs of up to [`RUNNERS`] built wrong
+/// solutions go on meanwhile, each on a copy of its test binary. A lesson
+/// with binaries of its own (`src/bin`) runs them from the build folder,
+/// which the next build rewrites: its wrong solutions run one at a time.
+#[allow(clippy::too_many_arguments)]
+fn judge_all(
+    course: &Course,
+    copy: &Course,
+    lesson: &Lesson,
+    dir: &Path,
+    wrongs: &[Wrong],
+    listed: Option<&Vec<String>>,
+    runs: &Path,
+    timeout: Duration,
+) -> Result<Vec<Verdict>> {
+    use std::sync::mpsc;
+    let overlap = !copy.lesson_dir(lesson).join("src/bin").is_dir();
+    let runners = if overlap { RUNNERS } else { 0 };
+    let mut verdicts: Vec<Option<Verdict>> = (0..wrongs.len()).map(|_| None).collect();
+    let mut printed = 0;
+    let mut settle = |verdicts: &mut Vec<Option<Verdict>>, i: usize, verdict: Verdict| {
+        verdicts[i] = Some(verdict);
+        while let Some(Some(verdict)) = verdicts.get(printed) {
+            print_row(&lesson.id, &wrongs[printed], verdict);
+            printed += 1;
+        }
+    };
+    // A rendezvous channel: a built wrong solution waits for a free runner,
+    // so builds never run far ahead of the runs.
+    let (jobs_tx, jobs_rx) = mpsc::sync_channel::<(usize, PathBuf, String)>(0);
+    let jobs_rx = std::sync::Mutex::new(jobs_rx);
+    let (done_tx, done_rx) = mpsc::channel::<(usize, Verdict)>();
+    std::thread::scope(|scope| -> Result<()> {
+        for _ in 0..runners {
+            let (jobs_rx, done_tx) = (&jobs_rx, done_tx.clone());
+            scope.spawn(move || {
+                loop {
+                    let job = jobs_rx.lock().expect("job queue").recv();
+                    let Ok((i, exe, prefix)) = job else { break };
+                    let verdict = run_and_judge(copy, lesson, &wrongs[i], &exe, &prefix, timeout);
+                    if done_tx.send((i, verdict)).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        let mut seen = BTreeSet::new();
+        for (i, wrong) in wrongs.iter().enumerate() {
+            while let Ok((j, verdict)) = done_rx.try_recv() {
+                settle(&mut verdicts, j, verdict);
+            }
+            if !seen.insert(wrong.id.clone()) {
+                let why = format!("a second entry with the id {}", wrong.id);
+                settle(&mut verdicts, i, Verdict::Broken(why));
+                continue;
+            }
+            match prepare(course, copy, lesson, dir, wrong, listed, runs)? {
+                Prepared::Judged(verdict) => settle(&mut verdicts, i, verdict),
+                Prepared::Ready { exe, prefix } if runners > 0 => {
+                    jobs_tx
+                        .send((i, exe, prefix))
+                        .expect("the runners live until the channel closes");
+                }
+                Prepared::Ready { exe, prefix } => {
+                    let verdict = run_and_judge(copy, lesson, wrong, &exe, &prefix, timeout);
+                    settle(&mut verdicts, i, verdict);
+                }
+            }
+        }
+        drop(jobs_tx);
+        drop(done_tx);
+        for (j, verdict) in done_rx {
+            settle(&mut verdicts, j, verdict);
+        }
+        Ok(())
+    })?;
+    Ok(verdicts
+        .into_iter()
+        .map(|v| v.expect("every wrong solution is judged"))
+        .collect())
 }
 
 fn print_row(lesson: &str, wrong: &Wrong, verdict: &Verdict) {
@@ -219,72 +324,99 @@ fn listed_tests(copy: &Course, lesson: &Lesson) -> Result<Option<Vec<String>>> {
     }
 }
 
-fn judge(
+/// A wrong solution built and ready to run, or already judged.
+enum Prepared {
+    /// Its test binary, copied where the next build cannot touch it.
+    Ready {
+        exe: PathBuf,
+        prefix: String,
+    },
+    Judged(Verdict),
+}
+
+/// Applies the wrong solution to the copy and builds it.
+fn prepare(
     course: &Course,
     copy: &Course,
     lesson: &Lesson,
     dir: &Path,
     wrong: &Wrong,
     listed: Option<&Vec<String>>,
-    timeout: Duration,
-) -> Result<Verdict> {
+    runs: &Path,
+) -> Result<Prepared> {
+    let broken = |why: String| Ok(Prepared::Judged(Verdict::Broken(why)));
     let Some(exercise) = lesson.exercise(&wrong.exercise) else {
-        return Ok(Verdict::Broken(format!(
+        return broken(format!(
             "no exercise {} in lesson {}",
             wrong.exercise, lesson.id
-        )));
+        ));
     };
     if wrong.caught_by.is_empty() {
-        return Ok(Verdict::Broken("caught_by names no test".into()));
+        return broken("caught_by names no test".into());
     }
     let prefix = format!("{}::", exercise.id);
     if let Some(listed) = listed {
-        let unknown: Vec<&String> = wrong
+        let unknown: Vec<&str> = wrong
             .caught_by
             .iter()
             .filter(|t| !listed.contains(t) || !t.starts_with(&prefix))
+            .map(String::as_str)
             .collect();
         if !unknown.is_empty() {
-            return Ok(Verdict::Broken(format!(
+            return broken(format!(
                 "caught_by names tests that are not tests of {}: {}",
                 exercise.id,
-                unknown
-                    .iter()
-                    .map(|s| s.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )));
+                unknown.join(", ")
+            ));
         }
     }
     let diff_path = dir.join(format!("{}.diff", wrong.id));
     let diff = match fs::read_to_string(&diff_path) {
         Ok(diff) => diff,
         Err(e) => {
-            return Ok(Verdict::Broken(format!(
+            return broken(format!(
                 "cannot read {}: {e}",
                 course.display_path(&diff_path)
-            )));
+            ));
         }
     };
     restore(course, copy, lesson)?;
     if let Err(why) = apply(&copy.root, &diff) {
-        return Ok(Verdict::Broken(format!("the diff does not apply: {why}")));
+        return broken(format!("the diff does not apply: {why}"));
     }
     let exe = match runner::build(copy, lesson, Variant::Solution)? {
         Build::Ready(exe) => exe,
         Build::Failed { errors } => {
             let first = errors.first().map(|e| first_line(e)).unwrap_or_default();
-            return Ok(Verdict::Broken(format!(
-                "the wrong solution does not compile: {first}"
-            )));
+            return broken(format!("the wrong solution does not compile: {first}"));
         }
     };
-    let run = runner::run_tests(
+    // The next wrong solution's build replaces the binary: run a copy.
+    fs::create_dir_all(runs).map_err(|e| Error::io(runs, e))?;
+    let own = runs.join(format!("{}-{}", lesson.id, wrong.id));
+    fs::copy(&exe, &own).map_err(|e| Error::io(&own, e))?;
+    Ok(Prepared::Ready { exe: own, prefix })
+}
+
+/// Runs the exercise's tests on a prepared wrong solution and judges it.
+fn run_and_judge(
+    copy: &Course,
+    lesson: &Lesson,
+    wrong: &Wrong,
+    exe: &Path,
+    prefix: &str,
+    timeout: Duration,
+) -> Verdict {
+    let run = match runner::run_tests(
         &copy.lesson_dir(lesson),
-        &exe,
-        Selection::Prefix(&prefix),
+        exe,
+        Selection::Prefix(prefix),
         timeout,
-    )?;
+    ) {
+        Ok(run) => run,
+        Err(e) => return Verdict::Broken(format!("its tests could not run: {e}")),
+    };
+    let _ = fs::remove_file(exe);
     let mut failed: Vec<String> = run
         .run
         .results
@@ -307,7 +439,7 @@ fn judge(
         })
         .cloned()
         .collect();
-    Ok(if !named.is_empty() {
+    if !named.is_empty() {
         Verdict::Caught(named)
     } else if failed.is_empty() && run.abnormal_end().is_none() {
         Verdict::NotCaught
@@ -318,7 +450,7 @@ fn judge(
         ))
     } else {
         Verdict::CaughtByOthers(failed)
-    })
+    }
 }
 
 fn first_line(text: &str) -> String {
@@ -358,8 +490,7 @@ pub fn apply(root: &Path, diff: &str) -> std::result::Result<(), String> {
             return Err(format!("the diff names a path outside the course: {path}"));
         }
         let file = root.join(&path);
-        let original =
-            fs::read_to_string(&file).map_err(|e| format!("cannot read {path}: {e}"))?;
+        let original = fs::read_to_string(&file).map_err(|e| format!("cannot read {path}: {e}"))?;
         let patch = diffy::Patch::from_str(&section).map_err(|e| format!("{path}: {e}"))?;
         let patched = diffy::apply(&original, &patch)
             .map_err(|e| format!("{path} does not match the diff's context ({e})"))?;
@@ -507,7 +638,11 @@ index 3333333..4444444 100644
         let dir = tempfile::tempdir().unwrap();
         let sol = dir.path().join("solutions/a");
         fs::create_dir_all(&sol).unwrap();
-        fs::write(sol.join("x.rs"), "fn one() {}\nfn two() {}\nfn three() {}\n").unwrap();
+        fs::write(
+            sol.join("x.rs"),
+            "fn one() {}\nfn two() {}\nfn three() {}\n",
+        )
+        .unwrap();
         fs::write(sol.join("y.rs"), "let a = 1;\nlet b = 1;\n").unwrap();
         apply(dir.path(), TWO_FILES).unwrap();
         assert_eq!(
@@ -525,7 +660,11 @@ index 3333333..4444444 100644
         let dir = tempfile::tempdir().unwrap();
         let sol = dir.path().join("solutions/a");
         fs::create_dir_all(&sol).unwrap();
-        fs::write(sol.join("x.rs"), "fn one() {}\nfn TWO() {}\nfn three() {}\n").unwrap();
+        fs::write(
+            sol.join("x.rs"),
+            "fn one() {}\nfn TWO() {}\nfn three() {}\n",
+        )
+        .unwrap();
         fs::write(sol.join("y.rs"), "let a = 1;\nlet b = 1;\n").unwrap();
         let err = apply(dir.path(), TWO_FILES).unwrap_err();
         assert!(err.contains("solutions/a/x.rs"), "{err}");
