@@ -101,6 +101,8 @@ fn at_most_max_run_at_once_and_max_are_used() {
 // starts `third` in `quick`'s place while `slow` still runs; a batch
 // runner waits for `slow` before it starts `third`, and `slow` waits for
 // `third`, until `within` gives up.
+// Also catches: parallel-one-at-a-time (`third` never starts while `slow`
+// runs).
 #[test]
 fn the_next_command_starts_as_soon_as_any_one_finishes() {
     let dir = tempfile::tempdir().unwrap();

@@ -136,6 +136,8 @@ fn pipefail_the_first_failing_stage_decides() {
     );
 }
 
+// Catches: pipeline-last-stage-decides (only the last stage, `cat`, is
+// checked, and it succeeded).
 #[test]
 fn a_failing_middle_stage_fails_the_pipeline() {
     let error = pipeline_within(

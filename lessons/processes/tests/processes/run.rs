@@ -150,6 +150,8 @@ fn stdin_data_reaches_the_child_and_is_closed() {
 // Catches: run-stdin-written-before-reading (writing all of stdin before
 // reading stdout: with more than a pipe holds, 64 KiB, going both ways,
 // `cat` waits for us to read, and we wait for `cat` to read: a deadlock).
+// Also catches: run-stdin-never-closed (`cat` never sees the end of its
+// input, so it never exits).
 #[test]
 fn a_megabyte_in_and_out_does_not_deadlock() {
     let data: Vec<u8> = (0..1024 * 1024).map(|i| b'a' + (i % 26) as u8).collect();
@@ -240,6 +242,7 @@ fn bytes_that_are_not_utf8_become_replacement_characters() {
     assert_eq!(output.stdout, "ok \u{FFFD}\n");
 }
 
+// Catches: run-not-found-as-io (`NotFound` reported as `Io`).
 #[test]
 fn spawn_errors_are_told_apart_by_their_kind() {
     let not_found = io::Error::from(io::ErrorKind::NotFound);
@@ -271,6 +274,8 @@ fn spawn_errors_are_told_apart_by_their_kind() {
     }
 }
 
+// Catches: run-signal-as-success, run-signal-as-code-1 (a signal taken as
+// exit code 0, or as a made-up code).
 #[test]
 fn check_status_tells_success_exit_codes_and_signals_apart() {
     let status_of = |script: &str| Command::new("sh").args(["-c", script]).status().unwrap();

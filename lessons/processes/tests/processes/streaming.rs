@@ -72,6 +72,8 @@ fn each_line_arrives_while_the_child_is_still_running() {
 // with `err `, and the next line only comes from `on_line`: the
 // conversation ends only if each stderr line arrived while stdout was still
 // open.
+// Also catches: streaming-lines-after-exit, streaming-stderr-after-stdout
+// (no line, or no stderr line, is handed over while stdout is open).
 #[test]
 fn stderr_lines_arrive_while_stdout_is_still_open() {
     let seen = within(
@@ -156,6 +158,8 @@ fn stdout_and_stderr_are_told_apart() {
     );
 }
 
+// Catches: streaming-split-on-chunks (a line cut between two reads comes
+// out as two).
 #[test]
 fn the_lines_of_one_stream_keep_their_order() {
     let (lines, result) = lines_of(Cmd::new("seq", &["1", "2000"]));
@@ -225,6 +229,8 @@ fn the_exit_status_is_checked_after_the_lines() {
     );
 }
 
+// Catches: streaming-ignores-the-status (a child killed by SIGTERM
+// reported as a success).
 #[test]
 fn a_killed_child_is_reported_as_killed() {
     let (_, result) = lines_of(Cmd::new(childproc(), &["signal", "TERM"]));

@@ -133,6 +133,8 @@ fn everything_the_command_started_is_killed() {
 // Catches: timeout-limit-on-the-wait-only (a limit on the wait for the
 // child only; the shell exits at once, but its background child keeps the
 // output pipes open, and reading them hangs).
+// Also catches: timeout-kills-the-child-only (the background `sleep` is not
+// in reach of `kill`), timeout-drops-the-output (the `started` is lost).
 #[test]
 fn a_background_child_holding_the_output_is_killed_at_the_limit() {
     let marker = format!("30.{}", unique_marker());
