@@ -9,7 +9,7 @@ use queues::bounded::{BoundedQueue, Full};
 use testkit::asleep::watch;
 use testkit::{DEFAULT_LIMIT, within};
 
-use crate::{WOKEN, assert_each_producer_in_order, counts, join_while_moving};
+use crate::{QUICK, WOKEN, assert_each_producer_in_order, counts, join_while_moving};
 
 // Catches: bounded-lifo, bounded-try-pop-waits (a `try_pop` that waits on
 // an empty queue instead of saying `None`).
@@ -84,7 +84,7 @@ fn push_timeout_takes_the_room_a_pop_makes_while_it_waits() {
             queue.push_timeout(2, Duration::from_secs(60))
         })
     };
-    producer.wait_asleep(DEFAULT_LIMIT);
+    producer.wait_asleep(QUICK);
     let consumer = Arc::clone(&queue);
     assert_eq!(
         within(DEFAULT_LIMIT, "try_pop", move || consumer.try_pop()),
@@ -129,7 +129,7 @@ fn pop_timeout_takes_an_item_pushed_while_it_waits() {
             queue.pop_timeout(Duration::from_secs(60))
         })
     };
-    consumer.wait_asleep(DEFAULT_LIMIT);
+    consumer.wait_asleep(QUICK);
     within(DEFAULT_LIMIT, "try_push", move || queue.try_push(7)).unwrap();
     assert_eq!(consumer.join_within(WOKEN), Some(7));
 }
@@ -143,7 +143,7 @@ fn pop_on_an_empty_queue_sleeps_until_a_push() {
         let queue = Arc::clone(&queue);
         watch("pop on an empty queue", move || queue.pop())
     };
-    consumer.wait_asleep(WOKEN);
+    consumer.wait_asleep(QUICK);
     within(DEFAULT_LIMIT, "push", move || queue.push("job-1"));
     assert_eq!(consumer.join_within(WOKEN), "job-1");
 }
@@ -164,7 +164,7 @@ fn push_on_a_full_queue_waits_for_a_pop() {
         let queue = Arc::clone(&queue);
         watch("push on a full queue", move || queue.push(2))
     };
-    producer.wait_asleep(DEFAULT_LIMIT);
+    producer.wait_asleep(QUICK);
     let consumer = Arc::clone(&queue);
     let (len, popped) = within(DEFAULT_LIMIT, "len and pop", move || {
         (consumer.len(), consumer.pop())

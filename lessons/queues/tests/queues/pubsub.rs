@@ -221,7 +221,7 @@ fn recv_timeout_takes_a_message_published_while_it_waits() {
     let waiter = watch("recv_timeout(60 s)", move || {
         sub.recv_timeout(Duration::from_secs(60))
     });
-    waiter.wait_asleep(DEFAULT_LIMIT);
+    waiter.wait_asleep(QUICK);
     let delivered = within(QUICK, "publish", move || {
         broker.publish("jobs.backup", "nightly")
     });
@@ -369,7 +369,7 @@ fn concurrent_publishers_reach_every_subscriber_in_the_same_order() {
     };
     // Waiting for the broker (the reference), or done (a publisher that
     // does not keep the order).
-    second.asleep_or_finished(DEFAULT_LIMIT);
+    second.asleep_or_finished(QUICK);
     {
         let mut state = gate.state.lock().unwrap();
         state.open = true;
