@@ -522,7 +522,7 @@ fn learner_code_inherits_no_fd_of_kata_and_an_empty_pipe_as_stdin() {
         .arg(&fx.root)
         .args(["check", "wild/fds"])
         .env("NO_COLOR", "1")
-        .env("CARGO_TARGET_DIR", common::fixture_target())
+        .env("CARGO_TARGET_DIR", common::target_of(&fx.root))
         .env_remove("KATA_STATE_DIR")
         .timeout(Duration::from_secs(600));
     cmd.assert()

@@ -29,12 +29,21 @@ pub fn kata_bin() -> Command {
 /// per test.
 pub fn kata_with(root: Option<&Path>) -> Command {
     let mut cmd = kata_bin();
-    cmd.env("CARGO_TARGET_DIR", fixture_target())
+    let target = root.map_or_else(fixture_target, target_of);
+    cmd.env("CARGO_TARGET_DIR", target)
         .timeout(Duration::from_secs(600));
     if let Some(root) = root {
         cmd.arg("--root").arg(root);
     }
     cmd
+}
+
+/// The target folder of one fixture copy: its own. Copies of the fixture
+/// are the same packages at other paths, which cargo gives the same build
+/// outputs: tests that share a target folder would overwrite each other's
+/// test binaries while they run at the same time.
+pub fn target_of(root: &Path) -> PathBuf {
+    root.join("target")
 }
 
 /// Runs `cmd`, asserts its exit code, and returns its stdout as text.
@@ -106,7 +115,7 @@ impl Fixture {
             .args(args)
             .envs(env.iter().copied())
             .env("NO_COLOR", "1")
-            .env("CARGO_TARGET_DIR", fixture_target())
+            .env("CARGO_TARGET_DIR", target_of(&self.root))
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
