@@ -12,6 +12,13 @@ use testkit::{DEFAULT_LIMIT, process_running, unique_marker, wait_for, within};
 
 use crate::write_temp;
 
+/// A child's output inside a test's failure message, indented as assert_cmd
+/// quotes it: its own `thread 'main' panicked at` lines (a `todo!`'s among
+/// them) stay part of the message instead of starting a new one.
+fn quoted(text: &str) -> String {
+    text.lines().map(|line| format!("    {line}\n")).collect()
+}
+
 fn fleetmon() -> Command {
     Command::new(env!("CARGO_BIN_EXE_fleetmon"))
 }
@@ -32,7 +39,7 @@ fn run(args: &[&str]) -> (i32, String, String) {
         )
     });
     // 101: a Rust panic (a `todo!` among them); no exit code of ours.
-    assert_ne!(code, 101, "fleetmon panicked:\n{stderr}");
+    assert_ne!(code, 101, "fleetmon panicked:\n{}", quoted(&stderr));
     (code, stdout, stderr)
 }
 
@@ -276,7 +283,7 @@ impl Serving {
                 }
                 Err(_) => panic!(
                     "no stderr line with {needle:?}; fleetmon wrote:\n{}",
-                    self.log.join("\n")
+                    quoted(&self.log.join("\n"))
                 ),
             }
         }
@@ -295,7 +302,7 @@ impl Serving {
                 }
                 panic!(
                     "fleetmon exited ({status}) while the test waited for {what}:\n{}",
-                    self.log.join("\n")
+                    quoted(&self.log.join("\n"))
                 );
             }
             false

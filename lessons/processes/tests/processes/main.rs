@@ -72,10 +72,15 @@ pub fn in_a_rerun_with_a_pipe_as_stdin(test: &str, scenario: impl FnOnce()) {
         },
     );
     let stdout = String::from_utf8_lossy(&output.stdout);
+    // Indented, as assert_cmd quotes a child's output: the re-run's own
+    // `thread '…' panicked at` lines then stay part of this message.
+    let quoted: String = format!("{stdout}{}", String::from_utf8_lossy(&output.stderr))
+        .lines()
+        .map(|line| format!("    {line}\n"))
+        .collect();
     assert!(
         output.status.success() && stdout.contains("test result: ok. 1 passed;"),
         "{test} failed in a re-run of the test binary with a pipe as stdin \
-         ({TEST_STDIN:?}, then closed):\n{stdout}{}",
-        String::from_utf8_lossy(&output.stderr)
+         ({TEST_STDIN:?}, then closed):\n{quoted}"
     );
 }
