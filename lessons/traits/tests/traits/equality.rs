@@ -126,8 +126,9 @@ fn dedup_keeps_the_first_of_equal_servers_in_order() {
 }
 
 // Catches: a `Hash` of the raw name: the set then keeps case variants (with
-// forty of them, a lucky hash collision cannot hide it).
-// [gallery: equality-hash-raw-name]
+// forty of them, a lucky hash collision cannot hide it); a dedup that
+// collects through the set and so loses the order.
+// [gallery: equality-hash-raw-name, equality-dedup-loses-order]
 #[test]
 fn dedup_drops_every_case_variant() {
     let mut servers = Vec::new();
@@ -138,6 +139,10 @@ fn dedup_drops_every_case_variant() {
     let kept = dedup_servers(servers);
     assert_eq!(kept.len(), 20, "kept: {:?}", names(&kept));
     assert!(kept.iter().all(|s| s.name().starts_with("node-")));
+    // Twenty servers in the order given: a set's order (a random hasher)
+    // cannot match it by chance, as it can for three.
+    let expected: Vec<String> = (0..20).map(|i| format!("node-{i}")).collect();
+    assert_eq!(names(&kept), expected, "the first of each, in their order");
 }
 
 // Catches: a `HashSet` that does not find an equal server under another case.
