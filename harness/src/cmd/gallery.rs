@@ -398,19 +398,21 @@ fn prepare(
     Ok(Prepared::Ready { exe: own, prefix })
 }
 
-/// Runs the exercise's tests on a prepared wrong solution and judges it.
+/// Runs the tests an entry names on its prepared wrong solution, and judges it.
 fn run_and_judge(
     copy: &Course,
     lesson: &Lesson,
     wrong: &Wrong,
     exe: &Path,
-    prefix: &str,
+    _prefix: &str,
     timeout: Duration,
 ) -> Verdict {
     let run = match runner::run_tests(
         &copy.lesson_dir(lesson),
         exe,
-        Selection::Prefix(prefix),
+        // Only the tests the entry names: the claim is theirs, and the
+        // exercise's other tests may wait out time-outs on a wrong solution.
+        Selection::Exact(&wrong.caught_by),
         timeout,
     ) {
         Ok(run) => run,
