@@ -105,15 +105,24 @@ impl TcpServer {
     }
 
     /// Stops accepting, closes every connection and joins every thread.
+    ///
+    /// Take what you need out of `connections` under the lock (shut the
+    /// streams down, `std::mem::take` the threads), and **let the lock go
+    /// before joining**: a connection thread that ends takes the same lock
+    /// to remove itself, so joining it while you hold the lock waits for
+    /// ever (a deadlock, reported as a time-out).
     pub fn shutdown(self) {
         let connections = self.connections.lock().unwrap();
-        todo!(
-            "set {:?}, wake and join {:?}, shut down the {} open streams (next id {}) and join their {} threads",
-            self.stopping,
-            self.acceptor,
+        let (open, next_id, threads) = (
             connections.open.len(),
             connections.next_id,
-            connections.threads.len()
+            connections.threads.len(),
+        );
+        drop(connections); // never join under this lock
+        todo!(
+            "set {:?}, wake and join {:?}, shut down the {open} open streams (next id {next_id}) and join their {threads} threads, with the connections lock released",
+            self.stopping,
+            self.acceptor
         )
     }
 }

@@ -5,7 +5,7 @@
 //!
 //! | request | answer |
 //! |---|---|
-//! | `POST /shorten` with a URL as body | `201 Created`, the code as body, `Location: /<code>` |
+//! | `POST /shorten` with a URL as body | `201 Created`, the code alone as body (e.g. `aZ3`: no newline), `Location: /<code>` |
 //! | `GET /<code>` | `301 Moved Permanently`, `Location: <the URL>` |
 //! | `HEAD /<code>` | what `GET` gets, without the body |
 //! | `GET /<unknown code>` (or `GET /`) | `404 Not Found` |

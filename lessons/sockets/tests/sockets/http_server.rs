@@ -315,7 +315,14 @@ fn post(addr: SocketAddr, url: &str) -> String {
     );
     let raw = parse_raw(&exchange(addr, request.as_bytes()));
     assert_eq!(raw.status(), 201, "{raw:?}");
-    String::from_utf8(raw.body).unwrap()
+    let code = String::from_utf8(raw.body).expect("the code is text");
+    // The body is the code alone: no newline, no spaces, no quotes.
+    assert!(
+        !code.is_empty() && code.bytes().all(|b| b.is_ascii_alphanumeric()),
+        "POST /shorten: the body must be the code alone, letters and digits \
+         only (e.g. `0` or `aZ3`), got {code:?}"
+    );
+    code
 }
 
 fn get_location(addr: SocketAddr, code: &str) -> Option<String> {
@@ -324,7 +331,7 @@ fn get_location(addr: SocketAddr, code: &str) -> Option<String> {
     match raw.status() {
         301 => raw.header("Location").map(str::to_string),
         404 => None,
-        other => panic!("GET /{code}: {other}"),
+        other => panic!("GET /{code:?}: expected 301 (or 404), got {other}: {raw:?}"),
     }
 }
 
