@@ -81,28 +81,37 @@ pub fn kill_all() {
     for pgid in &groups {
         let _ = killpg(Pid::from_raw(*pgid), Signal::SIGKILL);
     }
-    sweep(&[]);
+    sweep(true);
 }
 
 /// Kills and reaps every child of ours that no bounded run is waiting for:
 /// on Linux, the orphans a run left behind. The children killed here may
 /// have children of their own, which become our orphans in turn: repeat until
 /// none is left (bounded, against a fork bomb).
+///
+/// Other threads may be running bounded children at the same time (the
+/// gallery runs tests while it builds): every listing of our children is
+/// taken against the registry as it is at that moment, under its lock,
+/// which is also held from the spawn of a bounded child to its
+/// registration. A snapshot taken once would miss a child spawned during
+/// the sweep and kill it.
 fn reap_orphans() {
-    let running = RUNNING_GROUPS.lock().map(|g| g.clone()).unwrap_or_default();
-    sweep(&running);
+    sweep(false);
 }
 
 #[cfg(target_os = "linux")]
-fn sweep(keep: &[i32]) {
+fn sweep(everything: bool) {
     use nix::sys::wait::{WaitPidFlag, waitpid};
     let me = std::process::id() as i32;
     let deadline = Instant::now() + DRAIN;
     while Instant::now() < deadline {
-        let orphans: Vec<i32> = children_of(me)
-            .into_iter()
-            .filter(|pid| !keep.contains(pid))
-            .collect();
+        let orphans: Vec<i32> = {
+            let running = RUNNING_GROUPS.lock().map(|g| g.clone()).unwrap_or_default();
+            children_of(me)
+                .into_iter()
+                .filter(|pid| everything || !running.contains(pid))
+                .collect()
+        };
         if orphans.is_empty() {
             return;
         }
@@ -126,7 +135,7 @@ fn sweep(keep: &[i32]) {
 }
 
 #[cfg(not(target_os = "linux"))]
-fn sweep(_keep: &[i32]) {}
+fn sweep(_everything: bool) {}
 
 /// The pids whose parent is `parent`, from `/proc/*/stat`.
 #[cfg(target_os = "linux")]
