@@ -181,10 +181,10 @@ impl CheckReport {
 /// Hint: `writeln!(f, ...)?` for the result lines, `write!` for the last.
 impl fmt::Display for CheckReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let _ = f;
         todo!(
-            "write the report of {:?} line by line (alternate form asked: {})",
-            self.server,
-            f.alternate()
+            "write the report of {:?} line by line into the formatter",
+            self.server
         )
     }
 }

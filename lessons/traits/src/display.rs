@@ -91,9 +91,9 @@ impl From<ParseProtocolError> for ParseServiceError {
 /// `"  tcp"`.
 impl fmt::Display for Protocol {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let _ = f;
         todo!(
-            "write {self:?} as \"tcp\" or \"udp\" into the formatter (width asked: {:?})",
-            f.width()
+            "write {self:?} as \"tcp\" or \"udp\" into the formatter, honouring a width such as {{:>5}}"
         )
     }
 }
@@ -118,10 +118,8 @@ impl FromStr for Protocol {
 /// Reuse the `Display` of `Protocol` you just wrote.
 impl fmt::Display for Service {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        todo!(
-            "write {self:?} as name:ports/protocol (alternate form asked: {})",
-            f.alternate()
-        )
+        let _ = f;
+        todo!("write {self:?} as name:ports/protocol into the formatter")
     }
 }
 

@@ -91,10 +91,10 @@ impl PartialOrd for Server {
 /// ```
 impl fmt::Display for Server {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let _ = f;
         todo!(
-            "write {:?} as: name [ips] services (alternate form asked: {})",
-            self.name(),
-            f.alternate()
+            "write {:?} as: name [ips] services, into the formatter",
+            self.name()
         )
     }
 }
