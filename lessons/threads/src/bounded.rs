@@ -63,6 +63,13 @@ impl Error for ItemPanicked {}
 /// as 1), and returns the results in the order of `items`, not in the order
 /// the calls finished. A call that panicked gives `Err(ItemPanicked)` for
 /// its item; the others are not disturbed.
+///
+/// The signature is the exercise's contract: the tests call it as it is.
+/// When the compiler suggests adding `+ Send` or `+ Clone` to `F`, or
+/// making it `Copy`, do not: each spawned closure should borrow the one `f`
+/// (`let f = &f;` before the loop, then `move` the reference in), which
+/// `F: Sync` allows. The threads chapter's page of this exercise shows the
+/// error and the fix.
 pub fn map_bounded<T, R, F>(items: Vec<T>, limit: usize, f: F) -> Vec<Result<R, ItemPanicked>>
 where
     T: Send,
