@@ -456,27 +456,10 @@ fn run_and_judge(
 }
 
 fn first_line(text: &str) -> String {
-    let plain = strip_ansi(text);
+    let plain = crate::diagnostics::strip_ansi(text);
     plain.lines().next().unwrap_or("").to_string()
 }
 
-/// Removes ANSI colour sequences (cargo's rendered diagnostics carry them).
-fn strip_ansi(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut chars = text.chars();
-    while let Some(c) = chars.next() {
-        if c == '\u{1b}' {
-            for c in chars.by_ref() {
-                if c.is_ascii_alphabetic() {
-                    break;
-                }
-            }
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
 
 /// Applies a unified diff (one file or several, as `git diff` prints them)
 /// to the files under `root`. Strict: a hunk whose context does not match
