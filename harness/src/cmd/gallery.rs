@@ -465,7 +465,6 @@ fn first_line(text: &str) -> String {
     plain.lines().next().unwrap_or("").to_string()
 }
 
-
 /// Applies a unified diff (one file or several, as `git diff` prints them)
 /// to the files under `root`. Strict: a hunk whose context does not match
 /// is an error, never a fuzzy guess.
