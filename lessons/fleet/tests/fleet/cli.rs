@@ -94,7 +94,7 @@ fn check_writes_json_for_scripts() {
 #[test]
 fn never_more_than_n_checks_at_once_and_n_reached() {
     // Catches: cli-ignores-concurrency (the option parsed, the inventory's
-    // 10 used anyway) and scheduler-unbounded through the real binary.
+    // 10 used anyway). The scheduler's own tests catch an unbounded one.
     let fleet = FakeFleet::uniform(12, Behaviour::Gated);
     let (_dir, inventory) = inventory_of(&fleet);
     let mut running = Serving::start(&[
