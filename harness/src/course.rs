@@ -54,9 +54,20 @@ pub struct Hint {
     /// Prefixes of the full names of the tests it helps with
     /// (`semaphore::timed_acquire_`).
     pub tests: Vec<String>,
+    /// The same hint in Spanish (`es`), shown when kata speaks Spanish.
+    pub es: Option<String>,
 }
 
 impl Hint {
+    /// The hint's text in `language` (`"en"`, `"es"`), English when it has
+    /// no translation.
+    pub fn text_in(&self, language: &str) -> &str {
+        match language {
+            "es" => self.es.as_deref().unwrap_or(&self.text),
+            _ => &self.text,
+        }
+    }
+
     /// Whether the hint is aimed at the test named `test` (a full name).
     pub fn aims_at(&self, test: &str) -> bool {
         self.tests
@@ -87,6 +98,8 @@ struct HintTable {
     about: Option<String>,
     #[serde(default)]
     tests: Vec<String>,
+    #[serde(default)]
+    es: Option<String>,
 }
 
 impl<'de> Deserialize<'de> for Hint {
@@ -98,7 +111,7 @@ impl<'de> Deserialize<'de> for Hint {
             type Value = Hint;
             fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
                 f.write_str(
-                    r#"a hint: a string, or a table { text = "…", about = "…", tests = ["…"] }"#,
+                    r#"a hint: a string, or a table { text = "…", es = "…", about = "…", tests = ["…"] }"#,
                 )
             }
             fn visit_str<E: serde::de::Error>(self, text: &str) -> std::result::Result<Hint, E> {
@@ -117,6 +130,7 @@ impl<'de> Deserialize<'de> for Hint {
                     text: table.text,
                     about: table.about,
                     tests: table.tests,
+                    es: table.es,
                 })
             }
         }

@@ -221,6 +221,7 @@ mod tests {
             text: text.into(),
             about: Some(about.into()),
             tests: vec![test.into()],
+            es: None,
         };
         vec![
             aimed("new", "Pool::new", "pool::new_"),
