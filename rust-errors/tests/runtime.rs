@@ -155,3 +155,53 @@ where
 fn a_reference_to_f_is_copied_into_each_closure() {
     assert_eq!(map_scoped(vec![1, 2, 3], |n| n * 2), [2, 4, 6]);
 }
+
+// traits/display: only `pad` honours the width and alignment of `{:>5}`.
+struct Written;
+struct Padded;
+
+impl std::fmt::Display for Written {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("tcp")
+    }
+}
+
+impl std::fmt::Display for Padded {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad("tcp")
+    }
+}
+
+#[test]
+// ANCHOR: pad
+fn only_pad_honours_the_width() {
+    assert_eq!(format!("[{:>5}]", Written), "[tcp]"); // width ignored
+    assert_eq!(format!("[{:>5}]", Padded), "[  tcp]");
+    assert_eq!(format!("[{:<5}]", Padded), "[tcp  ]");
+    assert_eq!(format!("[{:.1}]", Padded), "[t]"); // a precision cuts
+}
+// ANCHOR_END: pad
+
+#[test]
+// ANCHOR: stream_both_ways
+fn read_and_write_through_a_shared_reference() {
+    use std::io::{Read, Write};
+    use std::net::{TcpListener, TcpStream};
+
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    let server = thread::spawn(move || {
+        let (stream, _) = listener.accept().unwrap();
+        // `&TcpStream` is `Read` and `Write`: two `&` borrows at once are
+        // fine, where two `&mut stream` are not.
+        std::io::copy(&mut &stream, &mut &stream).unwrap()
+    });
+    let mut client = TcpStream::connect(addr).unwrap();
+    client.write_all(b"ping").unwrap();
+    client.shutdown(std::net::Shutdown::Write).unwrap(); // "no more from me"
+    let mut echoed = Vec::new();
+    client.read_to_end(&mut echoed).unwrap();
+    assert_eq!(echoed, b"ping");
+    assert_eq!(server.join().unwrap(), 4);
+}
+// ANCHOR_END: stream_both_ways

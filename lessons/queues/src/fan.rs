@@ -44,6 +44,7 @@ pub struct Handled<R> {
 /// as 1), through a channel that holds at most `workers` jobs, and returns
 /// the results as they were finished. `work(worker, job)` gets the
 /// worker's index (0-based) and the job.
+/// Keep the signature: use `thread::scope`, not the `'static` bounds rustc suggests.
 pub fn fan_out<J, R, F>(jobs: Vec<J>, workers: usize, work: F) -> Vec<Handled<R>>
 where
     J: Send,

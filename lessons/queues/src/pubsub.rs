@@ -127,6 +127,7 @@ impl<M: Clone> Broker<M> {
     /// Gives every subscriber whose pattern matches `topic` its own copy of
     /// `message`, and returns how many got one. Never waits for a
     /// subscriber: a full inbox drops its oldest message instead.
+    /// Keep the signature: clone `message`, do not add the `M: Copy` rustc suggests.
     pub fn publish(&self, topic: &str, message: M) -> usize {
         todo!(
             "deliver a copy of the message ({}) to every subscriber matching {topic:?}",

@@ -87,6 +87,7 @@ impl TcpServer {
     /// Binds `addr` (port 0: the system picks a free port), and starts the
     /// accept thread. Every thread of the server is named `name:<port>`.
     /// Each connection is given to `handler` on a thread of its own.
+    /// Keep the signature: share `handler` through an `Arc`, not the `H: Clone` rustc suggests.
     pub fn start<H>(addr: impl ToSocketAddrs, name: &str, handler: H) -> io::Result<TcpServer>
     where
         H: Fn(TcpStream) + Send + Sync + 'static,
