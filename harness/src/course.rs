@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use rust_i18n::t;
 use serde::Deserialize;
 
 use crate::error::{Error, Result};
@@ -193,10 +194,9 @@ impl Course {
             return if is_course_root(root) {
                 Ok(root.canonicalize().map_err(|e| Error::io(root, e))?)
             } else {
-                Err(Error::Usage(format!(
-                    "{} is not an Ops Katas course (no [workspace.metadata.kata] in its Cargo.toml)",
-                    root.display()
-                )))
+                Err(Error::Usage(
+                    t!("course.not_a_course", root = root.display()).into_owned(),
+                ))
             };
         }
         if let Ok(cwd) = std::env::current_dir()
@@ -211,10 +211,7 @@ impl Course {
         if is_course_root(&built_in) {
             Ok(built_in)
         } else {
-            Err(Error::Usage(
-                "cannot find the course: run kata inside an Ops Katas checkout or pass --root"
-                    .into(),
-            ))
+            Err(Error::Usage(t!("course.not_found").into_owned()))
         }
     }
 
@@ -246,17 +243,15 @@ impl Course {
         };
         let lesson = self.lesson(lesson_id).ok_or_else(|| {
             let ids: Vec<&str> = self.lessons.iter().map(|l| l.id.as_str()).collect();
-            Error::Usage(unknown("lesson", lesson_id, &ids))
+            let what = t!("course.unknown_lesson", given = lesson_id);
+            Error::Usage(unknown(&what, lesson_id, &ids))
         })?;
         let exercise = match exercise_id {
             None | Some("") => None,
             Some(id) => Some(lesson.exercise(id).ok_or_else(|| {
                 let ids: Vec<&str> = lesson.exercises.iter().map(|e| e.id.as_str()).collect();
-                Error::Usage(unknown(
-                    &format!("exercise in lesson {}", lesson.id),
-                    id,
-                    &ids,
-                ))
+                let what = t!("course.unknown_exercise", lesson = lesson.id, given = id);
+                Error::Usage(unknown(&what, id, &ids))
             })?),
         };
         Ok(Target { lesson, exercise })
@@ -374,18 +369,23 @@ fn read_toml<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T> {
     toml::from_str(&text).map_err(|e| Error::Course(format!("{}: {e}", path.display())))
 }
 
-/// "unknown lesson `thread`; did you mean `threads`? (lessons: traits, threads, …)"
+/// "unknown lesson `thread`; did you mean `threads`? (valid: traits, threads, …)":
+/// `what` says what is unknown ("unknown lesson `thread`"), and `given` is
+/// compared with the `valid` names for a suggestion.
 pub fn unknown(what: &str, given: &str, valid: &[&str]) -> String {
-    let mut message = format!("unknown {what} `{given}`");
+    let mut message = what.to_string();
     let closest = valid
         .iter()
         .map(|v| (strsim::jaro_winkler(given, v), *v))
         .filter(|(score, _)| *score > 0.7)
         .max_by(|a, b| a.0.total_cmp(&b.0));
     if let Some((_, best)) = closest {
-        message.push_str(&format!("; did you mean `{best}`?"));
+        message.push_str(&format!("; {}", t!("course.did_you_mean", name = best)));
     }
-    message.push_str(&format!(" (valid: {})", valid.join(", ")));
+    message.push_str(&format!(
+        " ({})",
+        t!("course.valid", names = valid.join(", "))
+    ));
     message
 }
 

@@ -10,6 +10,7 @@
 //! contract: the fix is in the body.
 
 use anstream::{print, println};
+use rust_i18n::t;
 
 use crate::course::Target;
 use crate::runner::Variant;
@@ -18,7 +19,11 @@ use crate::ui::{BAD, CODE, DIM, WARN, paint};
 /// Prints `kata check`'s verdict for a lesson that does not compile.
 pub fn print_build_failure(target: Target<'_>, heading: &str, errors: &[String], variant: Variant) {
     let lesson = &target.lesson.id;
-    println!("{} {heading} does not compile", paint(BAD, "✗"));
+    println!(
+        "{} {}",
+        paint(BAD, "✗"),
+        t!("build.does_not_compile", heading = heading)
+    );
     let shown = show_errors(errors, &format!("lessons/{lesson}/src/"));
     print!("{}", shown.text);
     if shown.suggests_signature_change && variant == Variant::Learner {
@@ -34,10 +39,9 @@ pub fn print_build_failure(target: Target<'_>, heading: &str, errors: &[String],
             })
             .or_else(|| target.exercise.map(|e| e.id.clone()));
         println!(
-            "{} the compiler suggests changing a signature, but the signatures the stub gives \
-             are the exercise's contract (the tests call them as they are): leave them, the \
-             fix is in the body.",
-            paint(WARN, "note from kata:")
+            "{} {}",
+            paint(WARN, t!("build.note_from_kata")),
+            t!("build.keep_the_signature")
         );
         if let Some(exercise) = exercise {
             println!(
@@ -55,15 +59,15 @@ pub fn print_build_failure(target: Target<'_>, heading: &str, errors: &[String],
             "{}",
             paint(
                 DIM,
-                format!(
-                    "{} more error(s), shortened; all of them in full: cargo test -p {lesson} \
-                     --test {lesson} --no-run{features}",
-                    errors.len() - 1
+                t!(
+                    "build.more_errors",
+                    count = errors.len() - 1,
+                    command = format!("cargo test -p {lesson} --test {lesson} --no-run{features}")
                 )
             )
         );
     }
-    println!("Fix the first error, then check again.");
+    println!("{}", t!("build.fix_the_first_error"));
 }
 
 /// `path:line:col` of the first error's primary location.
@@ -126,7 +130,8 @@ pub fn shorten(diagnostic: &str) -> String {
         text.push('\n');
     }
     if lines.len() > kept {
-        text.push_str(&format!("   … ({} more lines)\n", lines.len() - kept));
+        let more = t!("check.more_lines", count = lines.len() - kept);
+        text.push_str(&format!("   … ({more})\n"));
     }
     text
 }
@@ -222,7 +227,10 @@ pub fn clip_width(line: &str, max: usize) -> String {
     if out.contains('\u{1b}') {
         out.push_str("\u{1b}[0m");
     }
-    out.push_str(&format!("… ({} more characters)", visible - max));
+    out.push_str(&format!(
+        "… ({})",
+        t!("check.more_characters", count = visible - max)
+    ));
     out
 }
 

@@ -15,6 +15,7 @@ use std::time::{Duration, Instant};
 
 use nix::sys::signal::{Signal, killpg};
 use nix::unistd::Pid;
+use rust_i18n::t;
 
 use crate::error::{Error, Result};
 
@@ -90,13 +91,22 @@ pub fn kill_all() {
 /// none is left (bounded, against a fork bomb).
 ///
 /// Other threads may be running bounded children at the same time (the
-/// gallery runs tests while it builds): every listing of our children is
-/// taken against the registry as it is at that moment, under its lock,
-/// which is also held from the spawn of a bounded child to its
-/// registration. A snapshot taken once would miss a child spawned during
-/// the sweep and kill it.
+/// gallery runs tests while it builds): then the sweep waits for the last of
+/// them (see [`nothing_else_runs`]). Every listing of our children is taken
+/// under the registry's lock, which is also held from the spawn of a
+/// bounded child to its registration, so a child spawned meanwhile is never
+/// taken for an orphan.
 fn reap_orphans() {
     sweep(false);
+}
+
+/// Whether no bounded run is going on now: orphans are swept only then.
+/// While another run goes on (the gallery tests one wrong solution while it
+/// builds the next), an orphan cannot be told from a process that run's
+/// tests still need (a test's child re-parented to us, a daemon it checks),
+/// so the last run to end sweeps for all of them.
+fn nothing_else_runs(running: &[i32]) -> bool {
+    running.is_empty()
 }
 
 #[cfg(target_os = "linux")]
@@ -106,7 +116,15 @@ fn sweep(everything: bool) {
     let deadline = Instant::now() + DRAIN;
     while Instant::now() < deadline {
         let orphans: Vec<i32> = {
-            let running = RUNNING_GROUPS.lock().map(|g| g.clone()).unwrap_or_default();
+            // The registry stays locked while /proc is read: a child spawned
+            // (under this lock) between a copy of the registry and the
+            // listing would look like an orphan, and be killed and reaped
+            // behind the back of the run waiting for it.
+            let running = RUNNING_GROUPS.lock();
+            let running: &[i32] = running.as_deref().map_or(&[], |g| g.as_slice());
+            if !everything && !nothing_else_runs(running) {
+                return;
+            }
             children_of(me)
                 .into_iter()
                 .filter(|pid| everything || !running.contains(pid))
@@ -191,8 +209,8 @@ impl Finished {
         let signal = self.status?.signal()?;
         let name = Signal::try_from(signal)
             .map(|s| s.as_str().to_string())
-            .unwrap_or_else(|_| "unknown".into());
-        Some(format!("killed by signal {signal} ({name})"))
+            .unwrap_or_else(|_| t!("run.unknown_signal").into_owned());
+        Some(t!("run.killed_by_signal", signal = signal, name = name).into_owned())
     }
 }
 
@@ -244,9 +262,9 @@ pub fn run_bounded(mut command: Command, bounds: Bounds) -> Result<Finished> {
         // Registered under the lock, so that no sweep of another thread
         // takes the new child for an orphan.
         let mut running = RUNNING_GROUPS.lock().expect("group registry");
-        let child = command
-            .spawn()
-            .map_err(|e| Error::Other(format!("cannot start {program}: {e}")))?;
+        let child = command.spawn().map_err(|e| {
+            Error::Other(t!("run.cannot_start", program = program, error = e).into_owned())
+        })?;
         running.push(child.id() as i32);
         child
     };
@@ -342,7 +360,11 @@ impl HeadTail {
         let mut bytes = self.head.clone();
         if self.dropped > 0 {
             bytes.extend_from_slice(
-                format!("\n[… {} bytes of output left out …]\n", self.dropped).as_bytes(),
+                format!(
+                    "\n[… {} …]\n",
+                    t!("run.bytes_left_out", count = self.dropped)
+                )
+                .as_bytes(),
             );
         }
         bytes.extend(self.tail.iter());

@@ -11,6 +11,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
+use rust_i18n::t;
 use serde::{Deserialize, Serialize};
 
 use crate::course::{Course, Exercise, Lesson};
@@ -120,13 +121,15 @@ pub enum State {
 }
 
 impl State {
-    pub fn label(self) -> &'static str {
+    /// The state as `kata list` shows it, in kata's language.
+    pub fn label(self) -> String {
         match self {
-            State::Done => "done",
-            State::Failing => "failing",
-            State::Edited => "edited, not checked",
-            State::NotStarted => "not started",
+            State::Done => t!("state.done"),
+            State::Failing => t!("state.failing"),
+            State::Edited => t!("state.edited"),
+            State::NotStarted => t!("state.not_started"),
         }
+        .into_owned()
     }
 }
 
@@ -165,17 +168,24 @@ fn load(path: &Path) -> Loaded {
         Ok(bytes) => bytes,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Loaded::Missing,
         Err(e) if e.kind() == std::io::ErrorKind::IsADirectory || path.is_dir() => {
-            return Loaded::Unusable("it is a folder, not a file".into());
+            return Loaded::Unusable(t!("progress.is_a_folder").into_owned());
         }
         Err(e) => return Loaded::Unreadable(e),
     };
     let Ok(text) = String::from_utf8(bytes) else {
-        return Loaded::Unusable("it is not text (not UTF-8)".into());
+        return Loaded::Unusable(t!("progress.not_text").into_owned());
     };
     match serde_json::from_str::<Progress>(&text) {
         Ok(p) if p.version == VERSION => Loaded::Fine(p),
-        Ok(p) => Loaded::Unusable(format!("it is of version {}, not {VERSION}", p.version)),
-        Err(e) => Loaded::Unusable(format!("it is not valid ({e})")),
+        Ok(p) => Loaded::Unusable(
+            t!(
+                "progress.other_version",
+                version = p.version,
+                expected = VERSION
+            )
+            .into_owned(),
+        ),
+        Err(e) => Loaded::Unusable(t!("progress.not_valid", error = e).into_owned()),
     }
 }
 
@@ -250,11 +260,7 @@ impl Store {
                 read_only = true;
                 (
                     Progress::default(),
-                    Some(format!(
-                        "cannot read the progress file {}: {e}. It is left as it is, and \
-                         progress is neither shown nor recorded until it can be read.",
-                        path.display()
-                    )),
+                    Some(t!("progress.unreadable", path = path.display(), error = e).into_owned()),
                 )
             }
             Loaded::Unusable(why) => {
@@ -265,21 +271,22 @@ impl Store {
                     Loaded::Fine(p) => (p, None),
                     _ => {
                         let warning = match set_aside(&path) {
-                            Ok(kept) => format!(
-                                "the progress file {} could not be used: {why}. It was kept as \
-                                 {} and progress starts afresh (`cargo kata check` records it \
-                                 again).",
-                                path.display(),
-                                kept.display()
-                            ),
+                            Ok(kept) => t!(
+                                "progress.set_aside",
+                                path = path.display(),
+                                why = why,
+                                kept = kept.display()
+                            )
+                            .into_owned(),
                             Err(e) => {
                                 read_only = true;
-                                format!(
-                                    "the progress file {} could not be used: {why}, nor set \
-                                     aside ({e}). It is left as it is, and progress is not \
-                                     recorded until it is moved away.",
-                                    path.display()
+                                t!(
+                                    "progress.not_set_aside",
+                                    path = path.display(),
+                                    why = why,
+                                    error = e
                                 )
+                                .into_owned()
                             }
                         };
                         (Progress::default(), Some(warning))
@@ -313,10 +320,9 @@ impl Store {
     /// the old one).
     pub fn save(&self) -> Result<()> {
         if self.read_only {
-            return Err(Error::Other(format!(
-                "{} cannot be read, so it is not written over",
-                self.path.display()
-            )));
+            return Err(Error::Other(
+                t!("progress.read_only", path = self.path.display()).into_owned(),
+            ));
         }
         let dir = self.path.parent().expect("the file is in .kata/");
         fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;

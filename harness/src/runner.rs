@@ -8,6 +8,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
+use rust_i18n::t;
+
 use crate::course::{Course, Lesson};
 use crate::error::{Error, Result};
 use crate::libtest::{self, Outcome, Run};
@@ -80,8 +82,8 @@ pub fn build_with_warnings(course: &Course, lesson: &Lesson, variant: Variant) -
     command.current_dir(&course.root);
 
     let what = match variant {
-        Variant::Learner => format!("building {}", lesson.id),
-        Variant::Solution => format!("building {} (solution)", lesson.id),
+        Variant::Learner => t!("run.building", lesson = lesson.id).into_owned(),
+        Variant::Solution => t!("run.building_solution", lesson = lesson.id).into_owned(),
     };
     let spinner = ui::spinner(&what);
     let progress = spinner.clone();
@@ -96,11 +98,14 @@ pub fn build_with_warnings(course: &Course, lesson: &Lesson, variant: Variant) -
     spinner.finish_and_clear();
 
     if finished.timed_out() {
-        return Err(Error::Other(format!(
-            "cargo did not finish building {} within {} minutes",
-            lesson.id,
-            BUILD_LIMIT.as_secs() / 60
-        )));
+        return Err(Error::Other(
+            t!(
+                "run.build_timed_out",
+                lesson = lesson.id,
+                minutes = BUILD_LIMIT.as_secs() / 60
+            )
+            .into_owned(),
+        ));
     }
     let mut executable = None;
     let mut errors = Vec::new();
@@ -144,16 +149,15 @@ pub fn build_with_warnings(course: &Course, lesson: &Lesson, variant: Variant) -
     let build = match (finished.status.map(|s| s.success()), executable) {
         (Some(true), Some(path)) => Build::Ready(path),
         (Some(true), None) => {
-            return Err(Error::Course(format!(
-                "lesson {} has no test target named {0} (tests/{0}/main.rs)",
-                lesson.id
-            )));
+            return Err(Error::Course(
+                t!("run.no_test_target", lesson = lesson.id).into_owned(),
+            ));
         }
         _ if errors.is_empty() => {
             // Not a compile error: cargo itself failed. Say what it said.
             return Err(Error::Other(format!(
-                "cargo could not build lesson {}:\n{}",
-                lesson.id,
+                "{}\n{}",
+                t!("run.cargo_failed", lesson = lesson.id),
                 finished.stderr.trim()
             )));
         }
@@ -208,27 +212,28 @@ impl TestRun {
             .run
             .unfinished
             .as_ref()
-            .map(|t| format!(" while running {t}"))
+            .map(|test| format!(" {}", t!("run.while_running", test = test)))
             .unwrap_or_default();
         if self.process.timed_out() {
-            return Some(format!(
-                "timed out after {} s{during}",
-                self.limit.as_secs_f64().round()
-            ));
+            let secs = self.limit.as_secs_f64().round();
+            return Some(format!("{}{during}", t!("run.timed_out", secs = secs)));
         }
         if let Some(signal) = self.process.signal_description() {
-            return Some(format!("the test binary was {signal}{during}"));
+            return Some(format!("{}{during}", t!("run.killed", signal = signal)));
         }
         let code = self.process.status.and_then(|s| s.code());
         let incomplete = !self.not_run().is_empty();
         match code {
             Some(code) if incomplete => Some(format!(
-                "the test binary exited with code {code}{during}, before every test had \
-                 finished: does the code call std::process::exit?"
+                "{}{during}, {}",
+                t!("run.exited", code = code),
+                t!("run.exited_early")
             )),
             Some(0 | 101) | None => None,
             Some(code) => Some(format!(
-                "the test binary exited with code {code} (libtest exits with 0 or 101)"
+                "{} ({})",
+                t!("run.exited", code = code),
+                t!("run.libtest_codes")
             )),
         }
     }
@@ -251,8 +256,8 @@ pub fn list_tests(lesson_dir: &Path, exe: &Path) -> Result<Vec<String>> {
     let listed = process::run_bounded(list, Bounds::new(LIST_LIMIT))?;
     if !listed.status.is_some_and(|s| s.success()) {
         return Err(Error::Other(format!(
-            "{} --list failed: {}",
-            exe.display(),
+            "{}: {}",
+            t!("run.list_failed", exe = exe.display()),
             listed.stderr.trim()
         )));
     }
@@ -281,7 +286,7 @@ pub fn run_tests(
     let mut command = test_command(lesson_dir, exe);
     command.arg("--logfile").arg(&log);
     add_selection(&mut command, selection);
-    let spinner = ui::spinner(&format!("running {} tests", selected.len()));
+    let spinner = ui::spinner(&t!("run.running_tests", count = selected.len()));
     let finished = process::run_bounded(command, Bounds::new(limit));
     spinner.finish_and_clear();
     let mut finished = finished?;
@@ -379,10 +384,9 @@ fn private_dir() -> Result<PrivateDir> {
             Err(e) => return Err(Error::io(&path, e)),
         }
     }
-    Err(Error::Other(format!(
-        "cannot make a private folder in {}",
-        base.display()
-    )))
+    Err(Error::Other(
+        t!("run.no_private_folder", dir = base.display()).into_owned(),
+    ))
 }
 
 fn test_command(lesson_dir: &Path, exe: &Path) -> Command {

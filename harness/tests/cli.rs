@@ -525,6 +525,9 @@ fn learner_code_inherits_no_fd_of_kata_and_an_empty_pipe_as_stdin() {
         .env("CARGO_TARGET_DIR", common::target_of(&fx.root))
         .env_remove("KATA_STATE_DIR")
         .timeout(Duration::from_secs(600));
+    for name in common::LANGUAGE_VARIABLES {
+        cmd.env_remove(name);
+    }
     cmd.assert()
         .success()
         .stdout(contains("wild/fds: 2/2 tests pass"));
@@ -821,4 +824,133 @@ fn a_named_part_gets_the_hints_about_it() {
         .success()
         .stdout(contains("Hint 3 of 3: Compare with the reference"))
         .stdout(contains("That was the last hint."));
+}
+
+// Issue 15: kata in Spanish. The same course, the same exit codes; every
+// message of kata's own in Spanish (the test names, `todo!` messages and
+// rustc's text are not kata's and stay as they are).
+#[test]
+fn list_in_spanish() {
+    let fx = Fixture::new();
+    insta::assert_snapshot!(stdout_of(fx.kata().args(["--lang", "es"]), 0));
+}
+
+#[test]
+fn a_stub_fails_in_spanish() {
+    let fx = Fixture::new();
+    insta::assert_snapshot!(stdout_of(
+        fx.kata()
+            .args(["check", "alpha/fail"])
+            .env("KATA_LANG", "es"),
+        1
+    ));
+}
+
+// The hint's own Spanish text (`es` in hints.toml), under a Spanish locale.
+#[test]
+fn a_hint_in_spanish() {
+    let fx = Fixture::new();
+    insta::assert_snapshot!(stdout_of(
+        fx.kata()
+            .args(["hint", "alpha/fail"])
+            .env("LANG", "es_ES.UTF-8"),
+        0
+    ));
+}
+
+#[test]
+fn a_usage_error_in_spanish() {
+    let fx = Fixture::new();
+    let output = fx
+        .kata()
+        .args(["--lang", "es", "check", "alpah"])
+        .assert()
+        .code(2)
+        .get_output()
+        .stderr
+        .clone();
+    insta::assert_snapshot!(String::from_utf8(output).unwrap());
+}
+
+#[test]
+fn help_in_spanish() {
+    kata_with(None)
+        .args(["--help", "--lang", "es"])
+        .assert()
+        .success()
+        .stdout(contains("Códigos de salida:"))
+        .stdout(contains("2  error de uso"))
+        .stdout(contains("Muestra la ayuda"));
+    kata_with(None)
+        .args(["hint", "--help"])
+        .env("KATA_LANG", "es")
+        .assert()
+        .success()
+        .stdout(contains("La parte en la que te has atascado"));
+}
+
+// `--lang` beats KATA_LANG beats LC_ALL beats LC_MESSAGES beats LANG; the
+// first one set and non-empty wins.
+#[test]
+fn the_language_is_chosen_in_order() {
+    let fx = Fixture::new();
+    let speaks = |args: &[&str], env: &[(&str, &str)]| {
+        let mut kata = fx.kata();
+        kata.args(args).envs(env.iter().copied());
+        let out = stdout_of(&mut kata, 0);
+        match (
+            out.contains("Progreso: 0/14"),
+            out.contains("Progress: 0/14"),
+        ) {
+            (true, false) => "es",
+            (false, true) => "en",
+            _ => panic!("which language? {out}"),
+        }
+    };
+    let all = [
+        ("KATA_LANG", "en"),
+        ("LC_ALL", "es_ES.UTF-8"),
+        ("LC_MESSAGES", "en_US.UTF-8"),
+        ("LANG", "es_MX"),
+    ];
+    assert_eq!(speaks(&[], &[]), "en", "nothing set");
+    assert_eq!(speaks(&["--lang", "es"], &all), "es", "--lang first");
+    assert_eq!(speaks(&["list", "--lang=en"], &all[1..]), "en", "--lang=en");
+    assert_eq!(speaks(&[], &all), "en", "then KATA_LANG");
+    assert_eq!(speaks(&[], &all[1..]), "es", "then LC_ALL");
+    assert_eq!(speaks(&[], &all[2..]), "en", "then LC_MESSAGES");
+    assert_eq!(speaks(&[], &all[3..]), "es", "then LANG");
+    assert_eq!(speaks(&[], &[("LANG", "es_ES.UTF-8")]), "es");
+    assert_eq!(speaks(&[], &[("LANG", "C")]), "en");
+    assert_eq!(speaks(&[], &[("LANG", "POSIX")]), "en");
+    assert_eq!(
+        speaks(&[], &[("KATA_LANG", ""), ("LC_ALL", ""), ("LANG", "es")]),
+        "es",
+        "an empty variable is not set"
+    );
+}
+
+// A language kata does not speak is a usage error that names those it does.
+#[test]
+fn an_unsupported_language_is_a_usage_error() {
+    let fx = Fixture::new();
+    fx.kata()
+        .args(["--lang", "fr"])
+        .assert()
+        .code(2)
+        .stderr(contains("--lang fr"))
+        .stderr(contains("supported: en, es"));
+    fx.kata()
+        .env("KATA_LANG", "fr")
+        .assert()
+        .code(2)
+        .stderr(contains("KATA_LANG fr"))
+        .stderr(contains("supported: en, es"));
+    // Said in the language the rest of the chain picks.
+    fx.kata()
+        .env("KATA_LANG", "fr")
+        .env("LANG", "es_ES.UTF-8")
+        .assert()
+        .code(2)
+        .stderr(contains("idiomas disponibles: en, es"));
 }

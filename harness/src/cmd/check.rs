@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use anstream::println;
+use rust_i18n::t;
 
 use crate::book_page;
 use crate::course::{Course, Exercise, Lesson, Target};
@@ -104,13 +105,14 @@ pub fn check(course: &Course, target: Target<'_>, options: &CheckOptions) -> Res
             .map(|p| format!("lessons/{}/{p}", lesson.id))
             .collect();
         println!(
-            "{} the files of lesson {} that decide what is tested differ from the course's ({}). \
-             Exercises they cover are not counted as done, not even after they are restored; \
-             `git checkout -- {}` restores them.",
-            paint(WARN, "warning:"),
-            lesson.id,
-            changed_tests.join(", "),
-            paths.join(" ")
+            "{} {}",
+            paint(WARN, t!("warning.prefix")),
+            t!(
+                "check.tests_changed",
+                lesson = lesson.id,
+                files = changed_tests.join(", "),
+                paths = paths.join(" ")
+            )
         );
     }
     let prefix = target.exercise.map(|e| format!("{}::", e.id));
@@ -124,7 +126,7 @@ pub fn check(course: &Course, target: Target<'_>, options: &CheckOptions) -> Res
 
     let heading = match variant {
         Variant::Learner => target.label(),
-        Variant::Solution => format!("{} (reference solution)", target.label()),
+        Variant::Solution => t!("check.heading_solution", target = target.label()).into_owned(),
     };
 
     let passed = match outcome {
@@ -326,7 +328,7 @@ impl Verdict {
                 if let Some(test) = &run.run.unfinished
                     && let Some(source) = sources.get(test)
                 {
-                    let during = format!("while running {test}");
+                    let during = t!("run.while_running", test = test).into_owned();
                     let at = format!(
                         "{during} ({}:{})",
                         course.display_path(&source.file),
@@ -454,30 +456,45 @@ impl Verdict {
         } else {
             paint(BAD, "✗")
         };
-        let runs = if self.planned_runs > 1 {
-            format!(" in every one of {} runs", self.planned_runs)
+        let heading = paint(BOLD, heading);
+        if self.planned_runs > 1 {
+            let runs = self.planned_runs;
+            println!(
+                "{mark} {}",
+                t!(
+                    "check.verdict_runs",
+                    heading = heading,
+                    passed = passed,
+                    total = total,
+                    runs = runs
+                )
+            );
         } else {
-            String::new()
-        };
-        println!(
-            "{mark} {}: {passed}/{total} tests pass{runs}",
-            paint(BOLD, heading)
-        );
+            println!(
+                "{mark} {}",
+                t!(
+                    "check.verdict",
+                    heading = heading,
+                    passed = passed,
+                    total = total
+                )
+            );
+        }
         if total == 0 {
-            println!("  no tests matched: is the exercise named in lesson.toml and in tests/?");
+            println!("  {}", t!("check.no_tests_matched"));
         }
 
         let of_runs = |list: &[usize]| {
             if self.planned_runs == 1 {
                 String::new()
             } else {
-                let list: Vec<String> = list.iter().map(usize::to_string).collect();
-                let word = if list.len() == 1 { "run" } else { "runs" };
-                format!(
-                    " (failed in {word} {} of {})",
-                    list.join(", "),
-                    self.planned_runs
-                )
+                let runs: Vec<String> = list.iter().map(usize::to_string).collect();
+                let (runs, of) = (runs.join(", "), self.planned_runs);
+                if list.len() == 1 {
+                    format!(" {}", t!("check.failed_in_run", run = runs, of = of))
+                } else {
+                    format!(" {}", t!("check.failed_in_runs", runs = runs, of = of))
+                }
             }
         };
         if target.exercise.is_some() {
@@ -486,16 +503,16 @@ impl Verdict {
                 let line = if !test.failed_in.is_empty() {
                     format!("  {} {name}{}", paint(BAD, "✗"), of_runs(&test.failed_in))
                 } else if let Some(run) = test.unfinished_in {
-                    let during = if self.planned_runs > 1 {
-                        format!(" in run {run}")
+                    let why = if self.planned_runs > 1 {
+                        t!("check.did_not_finish_in_run", run = run)
                     } else {
-                        String::new()
+                        t!("check.did_not_finish")
                     };
-                    format!("  {} {name} (did not finish{during})", paint(BAD, "✗"))
+                    format!("  {} {name} ({why})", paint(BAD, "✗"))
                 } else if test.missing {
-                    format!("  {} {name} (did not run)", paint(DIM, "?"))
+                    format!("  {} {name} ({})", paint(DIM, "?"), t!("check.did_not_run"))
                 } else if test.ignored {
-                    format!("  {} {name} (ignored)", paint(DIM, "-"))
+                    format!("  {} {name} ({})", paint(DIM, "-"), t!("check.ignored"))
                 } else {
                     format!("  {} {name}", paint(OK, "✓"))
                 };
@@ -524,7 +541,7 @@ impl Verdict {
 
         for (run, why) in &self.abnormal {
             let which = if self.planned_runs > 1 {
-                format!("run {run}: ")
+                format!("{}: ", t!("check.run_number", run = run))
             } else {
                 String::new()
             };
@@ -537,38 +554,32 @@ impl Verdict {
                 .filter(|t| t.unfinished_in.is_some() || t.missing)
                 .count();
             if not_run > 0 {
-                println!("  {not_run} test(s) did not finish or did not run");
+                println!("  {}", t!("check.not_run", count = not_run));
             }
             if self.timed_out {
-                println!(
-                    "  an endless loop or a deadlock? everything it started was stopped; \
-                     `--timeout SECS` changes the limit"
-                );
+                println!("  {}", t!("check.timed_out_hint"));
             }
         }
         if self.runs < self.planned_runs {
             println!(
-                "  stopped after run {} of {}: it timed out",
-                self.runs, self.planned_runs
+                "  {}",
+                t!(
+                    "check.stopped_after_run",
+                    run = self.runs,
+                    of = self.planned_runs
+                )
             );
         }
         if self.truncated {
             println!(
                 "{}",
-                paint(
-                    DIM,
-                    "(the test output was long; only its start and its end were kept)"
-                )
+                paint(DIM, format!("({})", t!("check.output_truncated")))
             );
         }
         if self.verdicts_from_stdout {
             println!(
                 "{}",
-                paint(
-                    DIM,
-                    "(this libtest has no --logfile: the verdicts were read from the test output, \
-                     which the code under test can garble)"
-                )
+                paint(DIM, format!("({})", t!("check.verdicts_from_stdout")))
             );
         }
 
@@ -580,24 +591,18 @@ impl Verdict {
             .count();
         for (index, test) in shown.iter().enumerate() {
             let title = if options.all_failures {
-                format!("Failure {} of {failing}", index + 1)
+                t!("check.failure_n_of", n = index + 1, of = failing)
             } else if failing > 1 {
-                "Most telling failure".to_string()
+                t!("check.most_telling_failure")
             } else {
-                "Failure".to_string()
+                t!("check.failure")
             };
             self.print_failure(course, target.lesson, &title, test);
         }
         if failing > shown.len() {
             println!(
                 "{}",
-                paint(
-                    DIM,
-                    format!(
-                        "{} more failing; `--all-failures` shows every message",
-                        failing - shown.len()
-                    )
-                )
+                paint(DIM, t!("check.more_failing", count = failing - shown.len()))
             );
         }
 
@@ -616,11 +621,14 @@ impl Verdict {
                 Variant::Solution => course.solution_path(target.lesson, exercise),
             };
             println!(
-                "Edit {}; stuck? {}",
-                paint(CODE, course.display_path(&file)),
-                paint(
-                    CODE,
-                    format!("cargo kata hint {}/{}", target.lesson.id, exercise.id)
+                "{}",
+                t!(
+                    "check.edit_or_hint",
+                    file = paint(CODE, course.display_path(&file)),
+                    command = paint(
+                        CODE,
+                        format!("cargo kata hint {}/{}", target.lesson.id, exercise.id)
+                    )
                 )
             );
             if let Some(line) = book_page_line(course, target.lesson, exercise) {
@@ -628,8 +636,11 @@ impl Verdict {
             }
         } else if all_good && variant == Variant::Learner {
             println!(
-                "Well done. Compare with the reference: {}",
-                paint(CODE, format!("cargo kata diff {}", target.label()))
+                "{}",
+                t!(
+                    "check.well_done",
+                    command = paint(CODE, format!("cargo kata diff {}", target.label()))
+                )
             );
         }
     }
@@ -637,14 +648,14 @@ impl Verdict {
     fn print_failure(&self, course: &Course, lesson: &Lesson, title: &str, test: &TestVerdict) {
         let runs = if self.planned_runs > 1 {
             let first = test.failed_in.first().copied().unwrap_or(1);
-            format!(" (run {first})")
+            format!(" ({})", t!("check.run_number", run = first))
         } else {
             String::new()
         };
         println!("{title}, {}{runs}:", paint(BOLD, &test.name));
         let failure = test.failure.clone().unwrap_or_default();
         let message = if failure.message.is_empty() {
-            "(no message: the run was cut short before the test binary printed it)".to_string()
+            format!("({})", t!("check.no_message"))
         } else {
             ui::printable(&failure.message)
         };
@@ -666,23 +677,29 @@ impl Verdict {
             (Some(location), _) if own(location) => {
                 println!(
                     "  {}",
-                    paint(DIM, format!("at {}", ui::printable(location)))
+                    paint(DIM, t!("check.at", location = ui::printable(location)))
                 );
             }
             (Some(location), Some(test_at)) => println!(
                 "  {}",
                 paint(
                     DIM,
-                    format!("at {test_at} (raised in {})", ui::printable(location))
+                    t!(
+                        "check.at_raised_in",
+                        test = test_at,
+                        location = ui::printable(location)
+                    )
                 )
             ),
             (Some(location), None) => {
                 println!(
                     "  {}",
-                    paint(DIM, format!("at {}", ui::printable(location)))
+                    paint(DIM, t!("check.at", location = ui::printable(location)))
                 );
             }
-            (None, Some(test_at)) => println!("  {}", paint(DIM, format!("test at {test_at}"))),
+            (None, Some(test_at)) => {
+                println!("  {}", paint(DIM, t!("check.test_at", test = test_at)))
+            }
             (None, None) => {}
         }
     }
@@ -720,9 +737,9 @@ fn print_warnings(lesson: &Lesson, warnings: &[Warning], all_passed: bool) {
         return;
     }
     let heading = if all_passed {
-        "warnings in your code:"
+        t!("check.warnings")
     } else {
-        "warnings in your code (they may point at the bug):"
+        t!("check.warnings_may_point_at_the_bug")
     };
     println!("{}", paint(WARN, heading));
     for warning in warnings.iter().take(MAX_WARNINGS) {
@@ -737,8 +754,12 @@ fn print_warnings(lesson: &Lesson, warnings: &[Warning], all_passed: bool) {
             paint(
                 DIM,
                 format!(
-                    "  {} more warning(s); all of them in full: cargo test -p {id} --test {id} --no-run",
-                    warnings.len() - MAX_WARNINGS
+                    "  {}",
+                    t!(
+                        "check.more_warnings",
+                        count = warnings.len() - MAX_WARNINGS,
+                        command = format!("cargo test -p {id} --test {id} --no-run")
+                    )
                 )
             )
         );
@@ -759,11 +780,14 @@ pub fn book_page_line(course: &Course, lesson: &Lesson, exercise: &Exercise) -> 
         .root
         .join("target/book")
         .join(book_page::exercise_page(&lesson.id, &exercise.id));
-    Some(format!(
-        "Its page in the book: {} ({} builds it)",
-        paint(CODE, course.display_path(&page)),
-        paint(CODE, "cargo kata book --open")
-    ))
+    Some(
+        t!(
+            "check.book_page",
+            page = paint(CODE, course.display_path(&page)),
+            command = paint(CODE, "cargo kata book --open")
+        )
+        .into_owned(),
+    )
 }
 
 /// Records the check in the progress file. Never fails the check: a progress
@@ -777,7 +801,7 @@ fn record(
 ) {
     let mut store = Store::open(course);
     if let Some(warning) = &store.warning {
-        println!("{} {warning}", paint(WARN, "warning:"));
+        println!("{} {warning}", paint(WARN, t!("warning.prefix")));
     }
     for exercise in target.exercises() {
         let Ok(bytes) = fs::read(course.stub_path(target.lesson, exercise)) else {
@@ -799,8 +823,9 @@ fn record(
     }
     if let Err(e) = store.save() {
         println!(
-            "{} your progress could not be recorded: {e}",
-            paint(WARN, "warning:")
+            "{} {}",
+            paint(WARN, t!("warning.prefix")),
+            t!("check.progress_not_recorded", error = e)
         );
     }
 }
@@ -811,7 +836,10 @@ fn clip(text: &str, max: usize) -> String {
     let lines: Vec<&str> = text.lines().collect();
     let mut out: Vec<String> = lines.iter().take(max).map(|l| clip_width(l)).collect();
     if lines.len() > max {
-        out.push(format!("… ({} more lines)", lines.len() - max));
+        out.push(format!(
+            "… ({})",
+            t!("check.more_lines", count = lines.len() - max)
+        ));
     }
     out.join("\n")
 }
@@ -822,5 +850,8 @@ fn clip_width(line: &str) -> String {
         return line.to_string();
     }
     let kept: String = line.chars().take(MESSAGE_WIDTH).collect();
-    format!("{kept}… ({} more characters)", count - MESSAGE_WIDTH)
+    format!(
+        "{kept}… ({})",
+        t!("check.more_characters", count = count - MESSAGE_WIDTH)
+    )
 }

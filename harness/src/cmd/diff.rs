@@ -4,6 +4,7 @@
 use std::fs;
 
 use anstream::println;
+use rust_i18n::t;
 use similar::{ChangeTag, TextDiff};
 
 use crate::course::{Course, Target};
@@ -33,23 +34,31 @@ pub fn diff(course: &Course, target: Target<'_>, stat_only: bool) -> Result<()> 
             }
         }
         let summary = if removed + added == 0 {
-            paint(OK, "identical to the reference solution")
+            paint(OK, t!("diff.identical"))
         } else {
-            format!(
-                "{} lines only in yours, {} only in the solution",
-                paint(BAD, format!("-{removed}")),
-                paint(OK, format!("+{added}"))
+            t!(
+                "diff.summary",
+                removed = paint(BAD, format!("-{removed}")),
+                added = paint(OK, format!("+{added}"))
             )
+            .into_owned()
         };
         println!(
-            "{} {mine_name} vs {theirs_name}: {summary}",
-            paint(BOLD, "==>")
+            "{} {}: {summary}",
+            paint(BOLD, "==>"),
+            t!("diff.files", mine = mine_name, theirs = theirs_name)
         );
         if stat_only || removed + added == 0 {
             continue;
         }
-        println!("{}", paint(BAD, format!("--- {mine_name} (yours)")));
-        println!("{}", paint(OK, format!("+++ {theirs_name} (reference)")));
+        println!(
+            "{}",
+            paint(BAD, format!("--- {mine_name} ({})", t!("diff.yours")))
+        );
+        println!(
+            "{}",
+            paint(OK, format!("+++ {theirs_name} ({})", t!("diff.reference")))
+        );
         for hunk in diff.unified_diff().context_radius(CONTEXT).iter_hunks() {
             println!("{}", paint(CODE, hunk.header()));
             for change in hunk.iter_changes() {

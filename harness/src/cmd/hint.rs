@@ -7,10 +7,12 @@
 //! or, when the learner names a part (`drop`), the next unseen one about it.
 
 use anstream::println;
+use rust_i18n::t;
 
 use crate::cmd::check::book_page_line;
 use crate::course::{Course, Hint, Target};
 use crate::error::{Error, Result};
+use crate::lang;
 use crate::progress::Store;
 use crate::ui::{BOLD, CODE, DIM, WARN, paint};
 
@@ -52,16 +54,24 @@ pub fn choose(
     (0..hints.len()).find(unseen).map(|i| (i, Why::Next))
 }
 
+/// A hint's text in kata's language (its `es` text in Spanish, when it has one).
+fn text(hint: &Hint) -> &str {
+    hint.text_in(lang::current().code())
+}
+
 /// `Hint 2 of 5 (about Drop for ThreadPool):`, or with the tests it is
 /// aimed at when it names no part.
 fn label(hints: &[Hint], index: usize) -> String {
     let hint = &hints[index];
     let what = match &hint.about {
-        Some(about) => format!(" (about {about})"),
-        None if !hint.tests.is_empty() => format!(" (for tests {})", hint.tests.join(", ")),
+        Some(about) => format!(" ({})", t!("hint.about", about = about)),
+        None if !hint.tests.is_empty() => {
+            format!(" ({})", t!("hint.for_tests", tests = hint.tests.join(", ")))
+        }
         None => String::new(),
     };
-    format!("Hint {} of {}{what}:", index + 1, hints.len())
+    let n = t!("hint.n_of", n = index + 1, of = hints.len());
+    format!("{n}{what}:")
 }
 
 pub fn hint(course: &Course, target: Target<'_>, part: Option<&str>, again: bool) -> Result<()> {
@@ -72,12 +82,19 @@ pub fn hint(course: &Course, target: Target<'_>, part: Option<&str>, again: bool
             .iter()
             .map(|e| e.id.as_str())
             .collect();
-        return Err(Error::Usage(format!(
-            "hints are per exercise: name one, e.g. `cargo kata hint {}/{}` (exercises: {})",
+        let example = format!(
+            "cargo kata hint {}/{}",
             target.lesson.id,
-            ids.first().copied().unwrap_or("…"),
-            ids.join(", ")
-        )));
+            ids.first().copied().unwrap_or("…")
+        );
+        return Err(Error::Usage(
+            t!(
+                "hint.per_exercise",
+                example = example,
+                exercises = ids.join(", ")
+            )
+            .into_owned(),
+        ));
     };
     let hints = target
         .lesson
@@ -87,7 +104,7 @@ pub fn hint(course: &Course, target: Target<'_>, part: Option<&str>, again: bool
         .unwrap_or_default();
     let book = book_page_line(course, target.lesson, exercise);
     if hints.is_empty() {
-        println!("No hints for {} yet.", target.label());
+        println!("{}", t!("hint.none_yet", target = target.label()));
         if let Some(book) = book {
             println!("{book}");
         }
@@ -104,19 +121,24 @@ pub fn hint(course: &Course, target: Target<'_>, part: Option<&str>, again: bool
             }
         }
         let known = if parts.is_empty() {
-            "its hints name no parts".to_string()
+            t!("hint.no_parts")
         } else {
-            format!("parts: {}", parts.join(", "))
+            t!("hint.parts", parts = parts.join(", "))
         };
-        return Err(Error::Usage(format!(
-            "no hint of {} is about `{part}` ({known}; a test's name works too)",
-            target.label()
-        )));
+        return Err(Error::Usage(
+            t!(
+                "hint.unknown_part",
+                target = target.label(),
+                part = part,
+                known = known
+            )
+            .into_owned(),
+        ));
     }
 
     let mut store = Store::open(course);
     if let Some(warning) = &store.warning {
-        println!("{} {warning}", paint(WARN, "warning:"));
+        println!("{} {warning}", paint(WARN, t!("warning.prefix")));
     }
     let entry = store.entry(target.lesson, exercise);
     let failing = entry
@@ -164,23 +186,21 @@ pub fn hint(course: &Course, target: Target<'_>, part: Option<&str>, again: bool
         if Some(i) != current && part.is_none_or(|p| hints[i].is_about(p)) {
             println!(
                 "{}",
-                paint(DIM, format!("{} {}", label(hints, i), hints[i].text))
+                paint(DIM, format!("{} {}", label(hints, i), text(&hints[i])))
             );
         }
     }
     if let Some((_, Why::Failing(test))) = &chosen {
-        println!(
-            "Your last check failed {}; this hint is aimed at it.",
-            paint(CODE, test)
-        );
+        println!("{}", t!("hint.aimed_at", test = paint(CODE, test)));
     }
     if let Some(i) = current {
-        println!("{} {}", paint(BOLD, label(hints, i)), hints[i].text);
+        println!("{} {}", paint(BOLD, label(hints, i)), text(&hints[i]));
     }
     if let Some(e) = unsaved {
         println!(
-            "{} which hints you saw could not be recorded: {e}",
-            paint(WARN, "warning:")
+            "{} {}",
+            paint(WARN, t!("warning.prefix")),
+            t!("hint.not_recorded", error = e)
         );
     }
     if let Some(book) = book {
@@ -197,17 +217,21 @@ pub fn hint(course: &Course, target: Target<'_>, part: Option<&str>, again: bool
         .count();
     match part {
         Some(part) if left_for_part == 0 && !unseen.is_empty() => println!(
-            "That was the last hint about `{part}`; without a part, {} gives the others.",
-            paint(CODE, format!("cargo kata hint {}", target.label()))
+            "{}",
+            t!(
+                "hint.last_about_part",
+                part = part,
+                command = paint(CODE, format!("cargo kata hint {}", target.label()))
+            )
         ),
         _ if unseen.is_empty() => println!(
-            "That was the last hint. The reference solution: {}",
-            paint(CODE, format!("cargo kata diff {}", target.label()))
-        ),
-        _ => println!(
             "{}",
-            paint(DIM, "Run the same command again for the next hint.")
+            t!(
+                "hint.last",
+                command = paint(CODE, format!("cargo kata diff {}", target.label()))
+            )
         ),
+        _ => println!("{}", paint(DIM, t!("hint.again"))),
     }
     Ok(())
 }

@@ -2,6 +2,7 @@
 //! progress and the next exercise to do. `--json` for scripts and instructors.
 
 use anstream::println;
+use rust_i18n::t;
 use serde::Serialize;
 
 use crate::course::Course;
@@ -82,7 +83,7 @@ pub fn listing(course: &Course, store: &Store) -> Listing {
 pub fn list(course: &Course, json: bool) -> Result<()> {
     let store = Store::open(course);
     if let Some(warning) = &store.warning {
-        anstream::eprintln!("{} {warning}", paint(WARN, "warning:"));
+        anstream::eprintln!("{} {warning}", paint(WARN, t!("warning.prefix")));
     }
     let listing = listing(course, &store);
     if json {
@@ -119,7 +120,9 @@ pub fn list(course: &Course, json: bool) -> Result<()> {
                 State::NotStarted => ("·", DIM),
             };
             let tests = match (exercise.tests_passed, exercise.tests_total) {
-                (Some(p), Some(t)) if t > 0 => format!(" ({p}/{t} tests)"),
+                (Some(passed), Some(total)) if total > 0 => {
+                    format!(" ({})", t!("list.tests", passed = passed, total = total))
+                }
                 _ => String::new(),
             };
             println!(
@@ -133,12 +136,18 @@ pub fn list(course: &Course, json: bool) -> Result<()> {
     }
     println!();
     println!(
-        "Progress: {}/{} exercises done",
-        listing.done, listing.total
+        "{}",
+        t!("list.progress", done = listing.done, total = listing.total)
     );
     match &listing.next {
-        Some(next) => println!("Next: {}", paint(CODE, format!("cargo kata check {next}"))),
-        None => println!("Every exercise is done. Well done!"),
+        Some(next) => println!(
+            "{}",
+            t!(
+                "list.next",
+                command = paint(CODE, format!("cargo kata check {next}"))
+            )
+        ),
+        None => println!("{}", t!("list.all_done")),
     }
     Ok(())
 }

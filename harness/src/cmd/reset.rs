@@ -8,6 +8,7 @@ use std::io::{BufRead, IsTerminal, Write};
 use std::process::Command;
 
 use anstream::println;
+use rust_i18n::t;
 
 use crate::course::{Course, Exercise, Lesson};
 use crate::error::{Error, Result};
@@ -26,39 +27,39 @@ pub fn reset(course: &Course, scope: &[(&Lesson, &Exercise)], yes: bool) -> Resu
             .as_ref()
             .and_then(|s| s.stubs.get(&exercise.id))
             .ok_or_else(|| {
-                Error::Other(format!(
-                    "cannot reset {}/{}: lesson {} has no seal.toml to say what its stub is",
-                    lesson.id, exercise.id, lesson.id
-                ))
+                Error::Other(
+                    t!("reset.no_seal", lesson = lesson.id, exercise = exercise.id).into_owned(),
+                )
             })?;
         if seal::git_blob_id(&current) == *blob {
             continue; // already the stub
         }
         let stub = stub_from_git(course, blob).map_err(|why| {
-            Error::Other(format!(
-                "cannot reset {}: {why}. Restore it from a fresh copy of the course instead.",
-                course.display_path(&path)
-            ))
+            Error::Other(
+                t!(
+                    "reset.cannot_reset",
+                    path = course.display_path(&path),
+                    why = why
+                )
+                .into_owned(),
+            )
         })?;
         plan.push((*lesson, *exercise, path, current, stub));
     }
     if plan.is_empty() {
-        println!(
-            "{} already as shipped; nothing to reset.",
-            if scope.len() == 1 {
-                "The stub is"
-            } else {
-                "Every stub is"
-            }
-        );
+        if scope.len() == 1 {
+            println!("{}", t!("reset.nothing_one"));
+        } else {
+            println!("{}", t!("reset.nothing_all"));
+        }
         return Ok(true);
     }
-    println!("This puts back the stub of:");
+    println!("{}", t!("reset.plan"));
     for (_, _, path, _, _) in &plan {
         println!("  {}", course.display_path(path));
     }
     if !yes && !confirm()? {
-        println!("Nothing was changed.");
+        println!("{}", t!("reset.nothing_changed"));
         return Ok(false);
     }
     let backups = course.state_dir().join("backup");
@@ -75,16 +76,20 @@ pub fn reset(course: &Course, scope: &[(&Lesson, &Exercise)], yes: bool) -> Resu
         fs::write(&path, &stub).map_err(|e| Error::io(&path, e))?;
         *store.entry(lesson, exercise) = Default::default();
         println!(
-            "{} reset {} (your version is kept in {})",
+            "{} {}",
             paint(OK, "✓"),
-            course.display_path(&path),
-            paint(CODE, course.display_path(&backup))
+            t!(
+                "reset.done",
+                path = course.display_path(&path),
+                backup = paint(CODE, course.display_path(&backup))
+            )
         );
     }
     if let Err(e) = store.save() {
         println!(
-            "{} the progress of the reset exercises could not be cleared: {e}",
-            paint(WARN, "warning:")
+            "{} {}",
+            paint(WARN, t!("warning.prefix")),
+            t!("reset.progress_not_cleared", error = e)
         );
     }
     Ok(true)
@@ -94,15 +99,14 @@ pub fn reset(course: &Course, scope: &[(&Lesson, &Exercise)], yes: bool) -> Resu
 fn confirm() -> Result<bool> {
     let stdin = std::io::stdin();
     if !stdin.is_terminal() {
-        return Err(Error::Usage(
-            "reset overwrites files: confirm with --yes when not running on a terminal".into(),
-        ));
+        return Err(Error::Usage(t!("reset.needs_yes").into_owned()));
     }
-    print!("Replace your version with the stub? [y/N] ");
+    print!("{} ", t!("reset.confirm"));
     std::io::stdout().flush().ok();
     let mut answer = String::new();
     stdin.lock().read_line(&mut answer).ok();
-    Ok(matches!(answer.trim(), "y" | "Y" | "yes"))
+    let answer = answer.trim().to_lowercase();
+    Ok(matches!(answer.as_str(), "y" | "yes" | "s" | "si" | "sí"))
 }
 
 fn stub_from_git(course: &Course, blob: &str) -> std::result::Result<Vec<u8>, String> {
@@ -111,10 +115,10 @@ fn stub_from_git(course: &Course, blob: &str) -> std::result::Result<Vec<u8>, St
         .arg(&course.root)
         .args(["cat-file", "blob", blob])
         .output()
-        .map_err(|e| format!("git is not available ({e})"))?;
+        .map_err(|e| t!("reset.no_git", error = e).into_owned())?;
     if output.status.success() && seal::git_blob_id(&output.stdout) == blob {
         Ok(output.stdout)
     } else {
-        Err("the stub is not in this folder's git history (not a git checkout?)".into())
+        Err(t!("reset.not_in_git").into_owned())
     }
 }

@@ -2,7 +2,8 @@
 //! lesson and every test: it passes on the reference solution and fails on the
 //! stub, as a test failure at a `todo!` (not a compile error, not a time-out).
 //! Also: the course's files are where they should be, seals are current, the
-//! stubs have the solutions' public API, every hint names an exercise (and
+//! stubs have the solutions' public API, every hint names an exercise and has
+//! its Spanish text (and
 //! every test prefix of a hint a test of it), every
 //! lesson has a book chapter and every chapter a lesson, and every book
 //! include points at a file and anchor that exist.
@@ -316,6 +317,20 @@ fn lesson_checks(course: &Course, lesson: &Lesson, table: &mut Table) -> Result<
         }
     }
     table.add(format!("{id}: hints name exercises"), problems);
+
+    // `kata hint` in Spanish shows each hint's `es` text (harness/src/lang.rs).
+    let mut problems = Vec::new();
+    for (exercise, hints) in &lesson.hints {
+        for (index, hint) in hints.iter().enumerate() {
+            if hint.es.as_deref().is_none_or(|es| es.trim().is_empty()) {
+                problems.push(format!(
+                    "hint {} of `{exercise}` has no Spanish text (`es`)",
+                    index + 1
+                ));
+            }
+        }
+    }
+    table.add(format!("{id}: hints in Spanish"), problems);
 
     let problems = match &lesson.seal {
         None => vec!["no seal.toml: run `cargo kata seal`".to_string()],

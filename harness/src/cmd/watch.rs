@@ -17,6 +17,7 @@ use std::time::Duration;
 
 use anstream::println;
 use notify::{EventKind, RecursiveMode, Watcher};
+use rust_i18n::t;
 
 use crate::cmd::check::{CheckOptions, check};
 use crate::course::{Course, Lesson, Target};
@@ -52,17 +53,17 @@ pub fn watch(
 
     let (tx, rx) = mpsc::channel::<()>();
     let mut watcher = None;
-    let mut why_poll = poll.then(|| "as asked (--poll)".to_string());
+    let mut why_poll = poll.then(|| t!("watch.poll_asked").into_owned());
     if why_poll.is_none() {
         why_poll = dirs
             .iter()
             .find_map(|d| mount_type(d).filter(|t| sends_no_events(t)))
-            .map(|t| format!("the lessons are on a {t} mount, which sends no change events"));
+            .map(|kind| t!("watch.poll_mount", kind = kind).into_owned());
     }
     if why_poll.is_none() {
         match event_watcher(&dirs, tx) {
             Ok(w) => watcher = Some(w),
-            Err(e) => why_poll = Some(format!("file events are not available ({e})")),
+            Err(e) => why_poll = Some(t!("watch.poll_no_events", error = e).into_owned()),
         }
     }
 
@@ -78,7 +79,7 @@ pub fn watch(
             Some(_) => {
                 // Sleep until something happens, then until it is quiet.
                 if rx.recv().is_err() {
-                    return Err(Error::Other("the file watcher stopped".into()));
+                    return Err(Error::Other(t!("watch.watcher_stopped").into_owned()));
                 }
                 while rx.recv_timeout(DEBOUNCE).is_ok() {}
             }
@@ -200,21 +201,20 @@ fn run_once(
     match check(course, target, &CheckOptions::new(timeout)) {
         Ok(_) => {}
         Err(Error::Other(message)) | Err(Error::Course(message)) => {
-            println!("error: {message}");
+            println!("{} {message}", t!("error.prefix"));
         }
         Err(other) => return Err(other),
     }
+    let lesson = paint(CODE, target.lesson.id.as_str());
     let how = match polling {
-        Some(why) => format!(
-            "checking {} for changes every {} s: {why}",
-            paint(CODE, target.lesson.id.as_str()),
-            POLL_EVERY.as_secs()
+        Some(why) => t!(
+            "watch.polling",
+            lesson = lesson,
+            secs = POLL_EVERY.as_secs(),
+            why = why
         ),
-        None => format!(
-            "watching {} for changes",
-            paint(CODE, target.lesson.id.as_str())
-        ),
+        None => t!("watch.watching", lesson = lesson),
     };
-    println!("{}", paint(DIM, format!("{how}; Ctrl-C to stop")));
+    println!("{}", paint(DIM, t!("watch.ctrl_c", how = how)));
     Ok(())
 }

@@ -14,13 +14,21 @@ use std::time::{Duration, Instant};
 
 use assert_cmd::Command;
 
-/// The `kata` binary with colour off and no course chosen by the environment.
+/// The variables that choose kata's language (harness/src/lang.rs): the
+/// tests clear them, so the machine's locale does not leak into the output.
+pub const LANGUAGE_VARIABLES: &[&str] = &["KATA_LANG", "LC_ALL", "LC_MESSAGES", "LANG"];
+
+/// The `kata` binary with colour off and no course or language chosen by the
+/// environment.
 pub fn kata_bin() -> Command {
     let mut cmd = Command::new(assert_cmd::cargo::cargo_bin!("kata"));
     cmd.env("NO_COLOR", "1")
         .env_remove("KATA_ROOT")
         .env_remove("KATA_STATE_DIR")
         .env_remove("CLICOLOR_FORCE");
+    for name in LANGUAGE_VARIABLES {
+        cmd.env_remove(name);
+    }
     cmd
 }
 
@@ -109,7 +117,11 @@ impl Fixture {
 
     /// [`Fixture::spawn_kata`] with extra environment variables.
     pub fn spawn_kata_with_env(&self, args: &[&str], env: &[(&str, &str)]) -> Running {
-        let mut child = StdCommand::new(assert_cmd::cargo::cargo_bin!("kata"))
+        let mut command = StdCommand::new(assert_cmd::cargo::cargo_bin!("kata"));
+        for name in LANGUAGE_VARIABLES {
+            command.env_remove(name);
+        }
+        let mut child = command
             .arg("--root")
             .arg(&self.root)
             .args(args)
