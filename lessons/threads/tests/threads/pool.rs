@@ -3,10 +3,11 @@
 use std::cell::RefCell;
 use std::collections::BTreeSet;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Barrier, Mutex, mpsc};
+use std::sync::{Arc, Barrier, Mutex, PoisonError, mpsc};
 use std::thread;
 use std::time::{Duration, Instant};
 
+use testkit::asleep::Probe;
 use testkit::{DEFAULT_LIMIT, thread_cpu_time, thread_wakeups, within};
 use threads::pool::{JobPanicked, ThreadPool};
 
@@ -397,34 +398,114 @@ thread_local! {
     static ON_EXIT: RefCell<Option<CountsExit>> = const { RefCell::new(None) };
 }
 
+/// How far `dropping_the_pool_joins_every_worker` got: its verdict on a
+/// time-out says which part was still running.
+#[derive(Default)]
+struct DropScenario {
+    /// The worker of each job that has started (the jobs meet at a barrier,
+    /// so each runs on a worker of its own).
+    workers: Vec<Probe>,
+    /// Set once the three promises are fulfilled, just before `drop(pool)`.
+    dropping: bool,
+}
+
+/// Why the scenario did not finish, as far as the test can tell.
+fn why_still_running(seen: &Mutex<DropScenario>, ended: &AtomicUsize) -> String {
+    let seen = seen.lock().unwrap_or_else(PoisonError::into_inner);
+    let started = seen.workers.len();
+    if !seen.dropping && started < 3 {
+        return format!(
+            "the pool of 3 never ran its 3 jobs at once within {DEFAULT_LIMIT:?}: only {started} started,\n\
+             and each waits at a barrier for the other two. Does `new(3)` start 3 workers?\n\
+             Or does a worker keep the receiver's lock while it runs its job?\n\
+             `while let Ok(job) = receiver.lock().unwrap().recv() {{ .. }}` keeps the guard\n\
+             to the end of the body: no other worker can take a job meanwhile. Take the job\n\
+             in a `let` of its own, whose guard is dropped at the `;`."
+        );
+    }
+    if !seen.dropping {
+        return format!(
+            "the 3 jobs ran, but a promise's `wait` did not return within {DEFAULT_LIMIT:?}:\n\
+             is the result stored, and the waiter woken, when a job ends?"
+        );
+    }
+    let alive = 3 - ended.load(Ordering::SeqCst).min(3);
+    let asleep = seen
+        .workers
+        .iter()
+        .filter(|worker| worker.is_asleep())
+        .count();
+    let mut why = format!(
+        "the 3 jobs ran, then dropping the pool did not return within {DEFAULT_LIMIT:?}:\n\
+         {alive} of its 3 workers are still alive"
+    );
+    if asleep >= alive {
+        why.push_str(
+            ", asleep in the kernel: waiting for a job, most likely.\n\
+             Their `recv` fails only once the `Sender` is gone: does `drop` drop it\n\
+             (`drop(self.sender.take())`) before it joins the workers?",
+        );
+    } else {
+        why.push_str(&format!(
+            ", {} of them awake and busy with no job to run.\n\
+             Does a worker's loop end when `recv` fails (the queue closed)?",
+            alive - asleep
+        ));
+    }
+    why
+}
+
 // Catches: a `drop` that closes the queue but does not join the workers,
 // which then end whenever they get round to it, maybe after the program has
-// moved on (or exited in the middle of a job).
-// [gallery: pool-lock-held-while-running, pool-drop-does-not-join]
+// moved on (or exited in the middle of a job); on a time-out, the verdict
+// says which part was still running: the jobs (a worker that keeps the
+// queue's lock while it runs a job lets no other take one), or the `drop`
+// (workers asleep on an open queue, or spinning on a closed one).
+// [gallery: pool-lock-held-while-running, pool-drop-does-not-join,
+// pool-drop-joins-before-closing, pool-worker-spins-on-a-closed-queue]
 #[test]
 fn dropping_the_pool_joins_every_worker() {
-    let (ended_before, ended_after) = within(DEFAULT_LIMIT, "dropping a pool of three", || {
-        let ended = Arc::new(AtomicUsize::new(0));
-        let pool = ThreadPool::new(3);
-        // Three jobs that meet at a barrier run on three different workers.
-        let meeting = Arc::new(Barrier::new(3));
-        let promises: Vec<_> = (0..3)
-            .map(|_| {
-                let meeting = Arc::clone(&meeting);
-                let ended = Arc::clone(&ended);
-                pool.submit(move || {
-                    ON_EXIT.with(|slot| *slot.borrow_mut() = Some(CountsExit(ended)));
-                    meeting.wait();
-                })
+    let ended = Arc::new(AtomicUsize::new(0));
+    let seen = Arc::new(Mutex::new(DropScenario::default()));
+    let (done_tx, done_rx) = mpsc::channel();
+    let scenario = {
+        let (ended, seen) = (Arc::clone(&ended), Arc::clone(&seen));
+        thread::Builder::new()
+            .name("dropping a pool of three".to_string())
+            .spawn(move || {
+                let pool = ThreadPool::new(3);
+                // Three jobs that meet at a barrier run on three different workers.
+                let meeting = Arc::new(Barrier::new(3));
+                let promises: Vec<_> = (0..3)
+                    .map(|_| {
+                        let (meeting, ended) = (Arc::clone(&meeting), Arc::clone(&ended));
+                        let seen = Arc::clone(&seen);
+                        pool.submit(move || {
+                            seen.lock().unwrap().workers.push(Probe::current());
+                            ON_EXIT.with(|slot| *slot.borrow_mut() = Some(CountsExit(ended)));
+                            meeting.wait();
+                        })
+                    })
+                    .collect();
+                for promise in promises {
+                    promise.wait().expect("the job ran");
+                }
+                let before = ended.load(Ordering::SeqCst);
+                seen.lock().unwrap().dropping = true;
+                drop(pool);
+                let _ = done_tx.send((before, ended.load(Ordering::SeqCst)));
             })
-            .collect();
-        for promise in promises {
-            promise.wait().expect("the job ran");
-        }
-        let before = ended.load(Ordering::SeqCst);
-        drop(pool);
-        (before, ended.load(Ordering::SeqCst))
-    });
+            .expect("spawn the scenario's thread")
+    };
+    let (ended_before, ended_after) = match done_rx.recv_timeout(DEFAULT_LIMIT) {
+        Ok(counts) => counts,
+        // The scenario panicked (a `todo!`, a failed `expect`): its own message.
+        Err(mpsc::RecvTimeoutError::Disconnected) => match scenario.join() {
+            Err(payload) => std::panic::resume_unwind(payload),
+            Ok(()) => unreachable!("the scenario sends before it returns"),
+        },
+        Err(mpsc::RecvTimeoutError::Timeout) => panic!("{}", why_still_running(&seen, &ended)),
+    };
     assert_eq!(ended_before, 0, "no worker ends while the pool lives");
     assert_eq!(
         ended_after, 3,
