@@ -13,6 +13,7 @@ use crate::book_page;
 use crate::course::{Course, Exercise, Lesson, Target};
 use crate::diagnostics;
 use crate::error::Result;
+use crate::lang::{self, Lang};
 use crate::libtest::{Failure, Outcome};
 use crate::progress::{self, CheckRecord, Store};
 use crate::runner::{self, Build, Selection, TestRun, Variant, Warning};
@@ -767,7 +768,7 @@ fn print_warnings(lesson: &Lesson, warnings: &[Warning], all_passed: bool) {
 }
 
 /// Where the exercise's page of the book is, if the book has one:
-/// `Its page in the book: target/book/threads-pool.html (…)`.
+/// `Its page in the book: target/book/threads-pool.html (…)` (`target/book/es/…` in Spanish).
 pub fn book_page_line(course: &Course, lesson: &Lesson, exercise: &Exercise) -> Option<String> {
     let source = course
         .root
@@ -776,9 +777,14 @@ pub fn book_page_line(course: &Course, lesson: &Lesson, exercise: &Exercise) -> 
     if !source.is_file() {
         return None;
     }
+    // The Spanish edition is built beside the English one, in target/book/es.
+    let book = match lang::current() {
+        Lang::En => "target/book".to_string(),
+        other => format!("target/book/{}", other.code()),
+    };
     let page = course
         .root
-        .join("target/book")
+        .join(book)
         .join(book_page::exercise_page(&lesson.id, &exercise.id));
     Some(
         t!(
