@@ -1,36 +1,40 @@
 //! `kata`: the Ops Katas command line, run as `cargo kata …`.
 
+use std::ffi::OsString;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
 use anstream::eprintln;
-use clap::{Parser, Subcommand};
+use clap::{Arg, ArgAction, CommandFactory, FromArgMatches, Parser, Subcommand};
+use rust_i18n::t;
 
 use harness::cmd;
 use harness::course::Course;
 use harness::error::{Error, Result};
 use harness::runner::DEFAULT_TIMEOUT_SECS;
 use harness::ui::{BAD, paint};
-use harness::{process, seal};
+use harness::{lang, process, seal};
 
-const AFTER_HELP: &str = "\
-Workflow: read the lesson's chapter (cargo kata book --open), edit the stub it names,
-then cargo kata check <lesson>/<exercise> until it passes; cargo kata hint when stuck,
-cargo kata diff to compare with the reference solution.
+rust_i18n::i18n!("locales", fallback = "en");
 
-Exit codes:
-  0  everything asked for passed
-  1  tests failed, did not compile or timed out (or the command could not do its job)
-  2  usage error: an unknown lesson, exercise or option";
-
-/// Ops Katas: systems programming katas for DevOps, in Rust.
+// The help texts are in the message catalog (harness/locales/cli.yml), set
+// on the command in `command()` in the language chosen before parsing.
 #[derive(Debug, Parser)]
-#[command(name = "kata", version, after_help = AFTER_HELP)]
+#[command(
+    name = "kata",
+    version,
+    disable_help_flag = true,
+    disable_version_flag = true
+)]
 struct Cli {
-    /// The course folder (default: the Ops Katas checkout around the current folder).
     #[arg(long, global = true, env = "KATA_ROOT", value_name = "DIR")]
     root: Option<PathBuf>,
+
+    // Read before clap parses (harness::lang::flag_in); here so clap accepts
+    // it and --help shows it.
+    #[arg(long, global = true, value_name = "LANG")]
+    lang: Option<String>,
 
     #[command(subcommand)]
     command: Option<Command>,
@@ -38,123 +42,285 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Every lesson and exercise with its state, your progress and what to do next (the default).
     List {
-        /// Machine-readable output, for scripts and instructors.
         #[arg(long)]
         json: bool,
     },
-    /// Build a lesson and run its tests (or one exercise's), then print a compact verdict.
     Check {
-        /// `lesson` or `lesson/exercise`, e.g. `traits/server`.
         target: String,
-        /// Run the same tests against the reference solution instead of your code.
         #[arg(long)]
         solution: bool,
-        /// Stop the tests (and everything they started) after this many seconds (at least 1).
         #[arg(long, value_name = "SECS", default_value_t = DEFAULT_TIMEOUT_SECS,
               value_parser = at_least_one_second)]
         timeout: u64,
-        /// Show every failing test's message, not only the most telling one.
         #[arg(long)]
         all_failures: bool,
-        /// Run the tests N times and report every test that failed in any run
-        /// (a race can pass once by luck).
         #[arg(long, value_name = "N", default_value_t = 1,
               value_parser = clap::value_parser!(u64).range(1..=1000))]
         repeat: u64,
     },
-    /// Check again whenever the content of a lesson file changes. Ctrl-C to stop.
-    ///
-    /// It waits for file-system events and uses no CPU while idle. Where the
-    /// file system sends none (WSL's /mnt/c, network and container mounts) it
-    /// checks the files once a second instead: on its own on such a mount or
-    /// when events are unavailable, and always with --poll.
     Watch {
-        /// `lesson` or `lesson/exercise` (default: every lesson).
         target: Option<String>,
-        /// Stop each check's tests after this many seconds (at least 1).
         #[arg(long, value_name = "SECS", default_value_t = DEFAULT_TIMEOUT_SECS,
               value_parser = at_least_one_second)]
         timeout: u64,
-        /// Look at the files once a second instead of waiting for events (for
-        /// file systems that send none).
         #[arg(long)]
         poll: bool,
     },
-    /// Show one more hint for an exercise at each call: one aimed at the first test that failed
-    /// in your last check, or at the part you name.
     Hint {
-        /// `lesson/exercise`, e.g. `traits/server`.
         target: String,
-        /// The part you are stuck on: a function (`drop`, `Pool::new`) or a test's name.
         part: Option<String>,
-        /// Show the hints seen so far without revealing another.
         #[arg(long)]
         again: bool,
     },
-    /// Your file against the reference solution, as a coloured unified diff.
     Diff {
-        /// `lesson` or `lesson/exercise`.
         target: String,
-        /// Only the one-line summary per file.
         #[arg(long)]
         stat: bool,
     },
-    /// Put the stubs back (your version is kept in .kata/backup/).
     Reset {
-        /// `lesson` or `lesson/exercise`.
         #[arg(required_unless_present = "all", conflicts_with = "all")]
         target: Option<String>,
-        /// Every exercise of every lesson.
         #[arg(long)]
         all: bool,
-        /// Do not ask for confirmation.
         #[arg(long, short)]
         yes: bool,
     },
-    /// Maintainers: prove that every test passes on the solution and fails on the stub.
     Verify {
-        /// Per lesson and variant, stop the tests after this many seconds (at least 1).
         #[arg(long, value_name = "SECS", default_value_t = 2 * DEFAULT_TIMEOUT_SECS,
               value_parser = at_least_one_second)]
         timeout: u64,
     },
-    /// Maintainers: prove that the tests catch every wrong solution in gallery/ (each a diff
-    /// against the reference solution, applied to a copy of the course).
     Gallery {
-        /// One lesson (default: all).
         lesson: Option<String>,
-        /// Per wrong solution, stop its tests after this many seconds.
         #[arg(long, value_name = "SECS", default_value_t = DEFAULT_TIMEOUT_SECS)]
         timeout: u64,
     },
-    /// Build the book into target/book (mdBook as a library: nothing to install).
     Book {
-        /// Open it in the browser afterwards.
         #[arg(long)]
         open: bool,
     },
-    /// Maintainers: record the lessons' tests and stubs as shipped (lessons/*/seal.toml).
     Seal {
-        /// One lesson (default: all).
         lesson: Option<String>,
     },
+}
+
+/// The command line with every help text from the catalog, in the language
+/// chosen. clap's own headings ("Usage", "Options") stay as clap prints them.
+fn command() -> clap::Command {
+    let mut cmd = Cli::command()
+        .about(t!("help.about").into_owned())
+        .after_help(t!("help.after").into_owned())
+        .arg(
+            Arg::new("help")
+                .short('h')
+                .long("help")
+                .action(ArgAction::Help)
+                .global(true)
+                .help(t!("help.help").into_owned()),
+        )
+        .arg(
+            Arg::new("version")
+                .short('V')
+                .long("version")
+                .action(ArgAction::Version)
+                .help(t!("help.version").into_owned()),
+        )
+        .mut_arg("root", |a| a.help(t!("help.root").into_owned()))
+        .mut_arg("lang", |a| a.help(t!("help.lang").into_owned()));
+    cmd = cmd
+        .mut_subcommand("list", |c| {
+            c.about(t!("help.list").into_owned())
+                .mut_arg("json", |a| a.help(t!("help.list.json").into_owned()))
+        })
+        .mut_subcommand("check", |c| {
+            c.about(t!("help.check").into_owned())
+                .mut_arg("target", |a| a.help(t!("help.check.target").into_owned()))
+                .mut_arg("solution", |a| {
+                    a.help(t!("help.check.solution").into_owned())
+                })
+                .mut_arg("timeout", |a| a.help(t!("help.check.timeout").into_owned()))
+                .mut_arg("all_failures", |a| {
+                    a.help(t!("help.check.all_failures").into_owned())
+                })
+                .mut_arg("repeat", |a| a.help(t!("help.check.repeat").into_owned()))
+        })
+        .mut_subcommand("watch", |c| {
+            c.about(t!("help.watch").into_owned())
+                .long_about(t!("help.watch.long").into_owned())
+                .mut_arg("target", |a| a.help(t!("help.watch.target").into_owned()))
+                .mut_arg("timeout", |a| a.help(t!("help.watch.timeout").into_owned()))
+                .mut_arg("poll", |a| a.help(t!("help.watch.poll").into_owned()))
+        })
+        .mut_subcommand("hint", |c| {
+            c.about(t!("help.hint").into_owned())
+                .mut_arg("target", |a| a.help(t!("help.hint.target").into_owned()))
+                .mut_arg("part", |a| a.help(t!("help.hint.part").into_owned()))
+                .mut_arg("again", |a| a.help(t!("help.hint.again").into_owned()))
+        })
+        .mut_subcommand("diff", |c| {
+            c.about(t!("help.diff").into_owned())
+                .mut_arg("target", |a| a.help(t!("help.diff.target").into_owned()))
+                .mut_arg("stat", |a| a.help(t!("help.diff.stat").into_owned()))
+        })
+        .mut_subcommand("reset", |c| {
+            c.about(t!("help.reset").into_owned())
+                .mut_arg("target", |a| a.help(t!("help.diff.target").into_owned()))
+                .mut_arg("all", |a| a.help(t!("help.reset.all").into_owned()))
+                .mut_arg("yes", |a| a.help(t!("help.reset.yes").into_owned()))
+        })
+        .mut_subcommand("verify", |c| {
+            c.about(t!("help.verify").into_owned())
+                .mut_arg("timeout", |a| {
+                    a.help(t!("help.verify.timeout").into_owned())
+                })
+        })
+        .mut_subcommand("gallery", |c| {
+            c.about(t!("help.gallery").into_owned())
+                .mut_arg("lesson", |a| a.help(t!("help.one_lesson").into_owned()))
+                .mut_arg("timeout", |a| {
+                    a.help(t!("help.gallery.timeout").into_owned())
+                })
+        })
+        .mut_subcommand("book", |c| {
+            c.about(t!("help.book").into_owned())
+                .mut_arg("open", |a| a.help(t!("help.book.open").into_owned()))
+        })
+        .mut_subcommand("seal", |c| {
+            c.about(t!("help.seal").into_owned())
+                .mut_arg("lesson", |a| a.help(t!("help.one_lesson").into_owned()))
+        });
+    if lang::current() != lang::Lang::En {
+        cmd = headings(cmd);
+        let names: Vec<String> = cmd
+            .get_subcommands()
+            .map(|c| c.get_name().to_string())
+            .collect();
+        for name in names {
+            cmd = cmd.mut_subcommand(name, headings);
+        }
+    }
+    cmd
+}
+
+/// clap's headings ("Usage", "Arguments", "Options", "Commands") in kata's
+/// language; English keeps clap's own.
+fn headings(cmd: clap::Command) -> clap::Command {
+    let template = format!(
+        "{{before-help}}{{about-with-newline}}\n{} {{usage}}\n\n{{all-args}}{{after-help}}",
+        t!("usage.usage")
+    );
+    let ids: Vec<(String, bool)> = cmd
+        .get_arguments()
+        .map(|a| (a.get_id().to_string(), a.is_positional()))
+        .collect();
+    let mut cmd = cmd
+        .help_template(template)
+        .subcommand_help_heading(t!("help.heading.commands").into_owned());
+    for (id, positional) in ids {
+        let heading = if positional {
+            t!("help.heading.arguments")
+        } else {
+            t!("help.heading.options")
+        };
+        cmd = cmd.mut_arg(id, |a| a.help_heading(heading.into_owned()));
+    }
+    cmd
+}
+
+/// A command line clap refuses: clap's own message in English; in another
+/// language ours, for the errors a learner meets (an unknown option or
+/// command, a missing argument, a bad value), and clap's for the rest.
+fn usage_error(error: clap::Error) -> ! {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    let context = |kind| match error.get(kind) {
+        Some(ContextValue::String(s)) => s.clone(),
+        Some(ContextValue::Strings(list)) => list.join(", "),
+        Some(other) => other.to_string(),
+        None => String::new(),
+    };
+    let message = match error.kind() {
+        _ if lang::current() == lang::Lang::En => None,
+        ErrorKind::UnknownArgument => Some(t!(
+            "usage.unknown_argument",
+            argument = context(ContextKind::InvalidArg)
+        )),
+        ErrorKind::InvalidSubcommand => Some(t!(
+            "usage.unknown_command",
+            command = context(ContextKind::InvalidSubcommand)
+        )),
+        ErrorKind::MissingRequiredArgument => Some(t!(
+            "usage.missing_arguments",
+            arguments = context(ContextKind::InvalidArg)
+        )),
+        ErrorKind::InvalidValue | ErrorKind::ValueValidation => {
+            let why = std::error::Error::source(&error)
+                .map(|s| format!(": {s}"))
+                .unwrap_or_default();
+            Some(t!(
+                "usage.invalid_value",
+                value = context(ContextKind::InvalidValue),
+                argument = context(ContextKind::InvalidArg),
+                why = why
+            ))
+        }
+        _ => None,
+    };
+    let Some(message) = message else { error.exit() };
+    let mut suggestions = Vec::new();
+    for kind in [ContextKind::SuggestedSubcommand, ContextKind::SuggestedArg] {
+        let suggested = context(kind);
+        if !suggested.is_empty() {
+            suggestions.push(format!("  {}", t!("course.did_you_mean", name = suggested)));
+        }
+    }
+    let usage = match error.get(ContextKind::Usage) {
+        Some(ContextValue::StyledStr(usage)) => usage.to_string(),
+        _ => String::new(),
+    };
+    let usage = usage
+        .trim()
+        .strip_prefix("Usage:")
+        .map(|rest| format!("{}{rest}", t!("usage.usage")))
+        .unwrap_or(usage);
+    eprintln!("{} {message}", paint(BAD, t!("error.prefix")));
+    for suggestion in suggestions {
+        eprintln!("{suggestion}");
+    }
+    if !usage.is_empty() {
+        eprintln!("\n{usage}");
+    }
+    eprintln!("\n{}", t!("usage.more_help"));
+    std::process::exit(2)
 }
 
 /// `--timeout SECS`: a whole number of seconds, at least 1 (0 would stop
 /// every test before it starts).
 fn at_least_one_second(text: &str) -> std::result::Result<u64, String> {
     match text.parse::<u64>() {
-        Ok(0) => Err("the time limit must be at least 1 second".into()),
+        Ok(0) => Err(t!("usage.timeout_zero").into_owned()),
         Ok(secs) => Ok(secs),
-        Err(_) => Err(format!("`{text}` is not a whole number of seconds")),
+        Err(_) => Err(t!("usage.timeout_not_a_number", text = text).into_owned()),
     }
 }
 
 fn main() -> ExitCode {
     process::init();
-    let cli = Cli::parse();
+    // The language first, so that --help and clap's checks speak it.
+    let args: Vec<OsString> = std::env::args_os().collect();
+    let flag = lang::flag_in(&args);
+    match lang::choose(flag.as_deref(), |name| std::env::var(name).ok()) {
+        Ok(chosen) => lang::set_lang(chosen),
+        Err((err, chosen)) => {
+            lang::set_lang(chosen);
+            eprintln!("{} {err}", paint(BAD, t!("error.prefix")));
+            return ExitCode::from(err.exit_code());
+        }
+    }
+    let matches = command()
+        .try_get_matches_from(args)
+        .unwrap_or_else(|e| usage_error(e));
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| usage_error(e));
     // Learner code runs in process groups of its own, which the terminal's
     // Ctrl-C does not reach: kill them ourselves, then leave.
     let _ = ctrlc::set_handler(|| {
@@ -165,7 +331,7 @@ fn main() -> ExitCode {
         Ok(true) => ExitCode::SUCCESS,
         Ok(false) => ExitCode::from(1),
         Err(err) => {
-            eprintln!("{} {err}", paint(BAD, "error:"));
+            eprintln!("{} {err}", paint(BAD, t!("error.prefix")));
             ExitCode::from(err.exit_code())
         }
     }
@@ -221,7 +387,7 @@ fn run(cli: Cli) -> Result<bool> {
                     .iter()
                     .flat_map(|l| l.exercises.iter().map(move |e| (l, e)))
                     .collect(),
-                None => return Err(Error::Usage("name a lesson or pass --all".into())),
+                None => return Err(Error::Usage(t!("usage.reset_needs_target").into_owned())),
             };
             cmd::reset::reset(&course, &scope, yes)
         }

@@ -886,7 +886,20 @@ fn help_in_spanish() {
         .env("KATA_LANG", "es")
         .assert()
         .success()
-        .stdout(contains("La parte en la que te has atascado"));
+        .stdout(contains("La parte en la que te has atascado"))
+        .stdout(contains("Argumentos:"));
+    // clap's refusals too, with the same exit code.
+    kata_with(None)
+        .args(["--lang", "es", "chek"])
+        .assert()
+        .code(2)
+        .stderr(contains("error: orden desconocida: 'chek'"))
+        .stderr(contains("¿quisiste decir `check`?"));
+    kata_with(None)
+        .args(["--lang", "es", "check", "alpha", "--timeout", "0"])
+        .assert()
+        .code(2)
+        .stderr(contains("al menos 1 segundo"));
 }
 
 // `--lang` beats KATA_LANG beats LC_ALL beats LC_MESSAGES beats LANG; the
