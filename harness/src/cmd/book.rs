@@ -7,6 +7,7 @@ use std::process::Command;
 use std::time::Duration;
 
 use anstream::println;
+use rust_i18n::t;
 
 use crate::cmd::verify::include_problems;
 use crate::course::Course;
@@ -24,7 +25,7 @@ pub fn book(course: &Course, open: bool) -> Result<bool> {
         if page.extension().is_some_and(|x| x == "md") {
             let text = std::fs::read_to_string(&page).map_err(|e| Error::io(&page, e))?;
             for problem in include_problems(course, &page, &text) {
-                println!("{} {problem}", paint(WARN, "warning:"));
+                println!("{} {problem}", paint(WARN, t!("warning.prefix")));
             }
         }
     }
@@ -38,19 +39,22 @@ pub fn book(course: &Course, open: bool) -> Result<bool> {
         .arg(harness_workspace.join("Cargo.toml"))
         .args(["-p", "kata-book", "--"])
         .arg(&book_dir);
-    let spinner = ui::spinner("building the book (mdBook is compiled on first use)");
+    let spinner = ui::spinner(&t!("book.building"));
     let finished = process::run_bounded(command, Bounds::new(BOOK_LIMIT));
     spinner.finish_and_clear();
     let finished = finished?;
     if !finished.status.is_some_and(|s| s.success()) {
         println!("{}", finished.stderr.trim_end());
-        return Err(Error::Other("building the book failed".into()));
+        return Err(Error::Other(t!("book.failed").into_owned()));
     }
     let index = course.root.join("target/book/index.html");
     println!(
-        "{} the book is in {}",
+        "{} {}",
         paint(OK, "✓"),
-        paint(CODE, course.display_path(&index))
+        t!(
+            "book.built",
+            index = paint(CODE, course.display_path(&index))
+        )
     );
     if open {
         open_in_browser(&index);
@@ -69,6 +73,6 @@ fn open_in_browser(page: &PathBuf) {
         .status()
         .is_ok_and(|s| s.success());
     if !opened {
-        println!("Open {} in your browser.", page.display());
+        println!("{}", t!("book.open_yourself", page = page.display()));
     }
 }
