@@ -99,6 +99,8 @@ enum Command {
     Book {
         #[arg(long)]
         open: bool,
+        #[arg(long)]
+        xgettext: bool,
     },
     Seal {
         lesson: Option<String>,
@@ -185,6 +187,9 @@ fn command() -> clap::Command {
         .mut_subcommand("book", |c| {
             c.about(t!("help.book").into_owned())
                 .mut_arg("open", |a| a.help(t!("help.book.open").into_owned()))
+                .mut_arg("xgettext", |a| {
+                    a.help(t!("help.book.xgettext").into_owned())
+                })
         })
         .mut_subcommand("seal", |c| {
             c.about(t!("help.seal").into_owned())
@@ -399,7 +404,9 @@ fn run(cli: Cli) -> Result<bool> {
             };
             cmd::gallery::gallery(&course, lesson, secs(timeout))
         }
-        Command::Book { open } => cmd::book::book(&course, open),
+        Command::Book { open, xgettext } => {
+            cmd::book::book(&course, open, xgettext, lang::current().code())
+        }
         Command::Seal { lesson } => {
             for l in &course.lessons {
                 if lesson.as_ref().is_none_or(|id| *id == l.id) {

@@ -123,6 +123,55 @@ fn the_book_builds_with_its_listings() {
     let name = index.file_name().unwrap().to_string_lossy().into_owned();
     let front = fs::read_to_string(book.join("index.html")).unwrap();
     assert!(front.contains(&name), "the pages load {name}");
+
+    // The Spanish edition is built beside it (po/README.md), each page in
+    // Spanish, with search, and linked to its English twin and back.
+    let es = book.join("es");
+    let page = fs::read_to_string(es.join("threads-semaphore.html"))
+        .expect("the Spanish edition was built into target/book/es");
+    assert!(
+        page.contains("<html lang=\"es\""),
+        "the page says it is Spanish"
+    );
+    assert!(
+        page.contains("href=\"../threads-semaphore.html\"") && page.contains("Read in English"),
+        "the Spanish page links to its English twin"
+    );
+    assert!(page.contains("semáforo"), "the page is in Spanish");
+    let english = fs::read_to_string(book.join("threads-semaphore.html")).unwrap();
+    assert!(
+        english.contains("href=\"es/threads-semaphore.html\"")
+            && english.contains("Leer en español"),
+        "the English page links to its Spanish twin"
+    );
+    assert!(
+        fs::read_dir(&es)
+            .unwrap()
+            .flatten()
+            .any(|e| e.file_name().to_string_lossy().starts_with("searchindex")),
+        "the Spanish edition has its own search index"
+    );
+}
+
+/// The Spanish catalog is complete and current: every message of the English
+/// book is in `po/messages.pot` and has a Spanish translation in `po/es.po`
+/// that is neither empty nor fuzzy, and nothing there is obsolete.
+#[test]
+fn the_spanish_catalog_matches_the_english_book() {
+    let harness_workspace = course_root();
+    let output = std::process::Command::new(env!("CARGO"))
+        .current_dir(&harness_workspace)
+        .args(["run", "-q", "-p", "kata-book", "--"])
+        .arg(harness_workspace.join("book"))
+        .arg("--check-po")
+        .output()
+        .expect("kata-book runs");
+    assert!(
+        output.status.success(),
+        "the catalogs do not match the book (po/README.md says how to update them):\n{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
 }
 
 /// `kata` on the real course with a state folder of its own, so the learner

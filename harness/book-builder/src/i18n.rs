@@ -118,7 +118,11 @@ pub fn update(book: &MDBook, po_dir: &Path) -> Result<()> {
     }
     for language in TRANSLATIONS {
         let path = po_dir.join(format!("{language}.po"));
-        let old = if path.exists() { Some(parse(&path)?) } else { None };
+        let old = if path.exists() {
+            Some(parse(&path)?)
+        } else {
+            None
+        };
         let merged = merge(&template, old.as_ref(), language);
         let empty = merged.messages().filter(|m| !m.is_translated()).count();
         write(&merged, &path)?;
@@ -133,7 +137,11 @@ pub fn update(book: &MDBook, po_dir: &Path) -> Result<()> {
 }
 
 /// What is wrong with the catalogs, one line each (empty when nothing is).
-pub fn problems(template: &Catalog, pot: &Catalog, translations: &[(&str, Catalog)]) -> Vec<String> {
+pub fn problems(
+    template: &Catalog,
+    pot: &Catalog,
+    translations: &[(&str, Catalog)],
+) -> Vec<String> {
     let mut problems = Vec::new();
     let fresh = msgids(template);
     let stored = msgids(pot);
@@ -183,7 +191,13 @@ fn first<'a>(mut messages: impl Iterator<Item = &'a str>) -> String {
     let Some(message) = messages.next() else {
         return String::new();
     };
-    let line: String = message.lines().next().unwrap_or("").chars().take(70).collect();
+    let line: String = message
+        .lines()
+        .next()
+        .unwrap_or("")
+        .chars()
+        .take(70)
+        .collect();
     format!("{line:?}")
 }
 

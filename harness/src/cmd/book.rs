@@ -1,6 +1,9 @@
-//! `kata book [--open]`: builds the mdBook into `target/book`. mdBook is used
-//! as a library by the small `kata-book` binary of this workspace, compiled
-//! on first use, so there is nothing else to install.
+//! `kata book [--open]`: builds the mdBook into `target/book`, and its
+//! Spanish edition into `target/book/es` (po/README.md); `--open` opens the
+//! one in the learner's language. `--xgettext` updates the translation
+//! catalogs instead. mdBook is used as a library by the small `kata-book`
+//! binary of this workspace, compiled on first use, so there is nothing else
+//! to install.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -18,7 +21,7 @@ use crate::ui::{self, CODE, OK, WARN, paint};
 
 const BOOK_LIMIT: Duration = Duration::from_secs(30 * 60);
 
-pub fn book(course: &Course, open: bool) -> Result<bool> {
+pub fn book(course: &Course, open: bool, xgettext: bool, language: &str) -> Result<bool> {
     let book_dir = course.root.join("book");
     for page in std::fs::read_dir(book_dir.join("src")).map_err(|e| Error::io(&book_dir, e))? {
         let page = page.map_err(|e| Error::io(&book_dir, e))?.path();
@@ -39,6 +42,9 @@ pub fn book(course: &Course, open: bool) -> Result<bool> {
         .arg(harness_workspace.join("Cargo.toml"))
         .args(["-p", "kata-book", "--"])
         .arg(&book_dir);
+    if xgettext {
+        command.arg("--xgettext");
+    }
     let spinner = ui::spinner(&t!("book.building"));
     let finished = process::run_bounded(command, Bounds::new(BOOK_LIMIT));
     spinner.finish_and_clear();
@@ -47,7 +53,14 @@ pub fn book(course: &Course, open: bool) -> Result<bool> {
         println!("{}", finished.stderr.trim_end());
         return Err(Error::Other(t!("book.failed").into_owned()));
     }
-    let index = course.root.join("target/book/index.html");
+    if xgettext {
+        println!("{}", finished.stdout.trim_end());
+        return Ok(true);
+    }
+    let index = match language {
+        "en" => course.root.join("target/book/index.html"),
+        other => course.root.join(format!("target/book/{other}/index.html")),
+    };
     println!(
         "{} {}",
         paint(OK, "✓"),

@@ -16,6 +16,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use anstream::println;
@@ -81,13 +82,23 @@ enum Verdict {
     Broken(String),
 }
 
-/// Test runs of wrong solutions that go on while the next one builds.
-/// None for now: with runs and builds at once in one `kata`, a build's
-/// `cargo` was sometimes killed mid-build (seen in runs of 100+ wrong
-/// solutions: "did not finish building", or "could not build" with no
-/// error), most likely by the orphan sweep of a run that ended meanwhile.
-/// Until that is understood, one thing at a time.
-const RUNNERS: usize = 0;
+/// Test runs of wrong solutions that go on while the next one builds. Most
+/// of a lesson's gallery time is tests waiting out their bounds on a wrong
+/// solution that hangs (10–20 s each, with the CPU idle), so several can
+/// wait at once. (Once, runs and builds at once got a build's `cargo` killed:
+/// the orphan sweep read the running children outside the registry's lock;
+/// it now holds the lock, and sweeps only when no other run goes on.)
+const RUNNERS: usize = 3;
+
+/// Time spent building wrong solutions and running their tests (summed over
+/// the runners, so the two can add up to more than the lesson's time), in
+/// milliseconds: the summary line shows where a lesson's time goes.
+static BUILD_MS: AtomicU64 = AtomicU64::new(0);
+static RUN_MS: AtomicU64 = AtomicU64::new(0);
+
+fn add_time(counter: &AtomicU64, since: Instant) {
+    counter.fetch_add(since.elapsed().as_millis() as u64, Ordering::Relaxed);
+}
 
 pub fn gallery(course: &Course, only: Option<&Lesson>, timeout: Duration) -> Result<bool> {
     if std::env::var_os("CARGO_TARGET_DIR").is_some() {
@@ -133,7 +144,7 @@ pub fn gallery(course: &Course, only: Option<&Lesson>, timeout: Duration) -> Res
 
     // (lesson, caught) per row, and each lesson's time.
     let mut rows: Vec<(String, bool)> = Vec::new();
-    let mut times: BTreeMap<String, Duration> = BTreeMap::new();
+    let mut times: BTreeMap<String, (Duration, u64, u64)> = BTreeMap::new();
     for (lesson, wrongs) in &plan {
         let copy_lesson = copy
             .lesson(&lesson.id)
@@ -141,6 +152,8 @@ pub fn gallery(course: &Course, only: Option<&Lesson>, timeout: Duration) -> Res
         let dir = gallery_dir(course, lesson);
         let listed = listed_tests(&copy, copy_lesson)?;
         let started = Instant::now();
+        BUILD_MS.store(0, Ordering::Relaxed);
+        RUN_MS.store(0, Ordering::Relaxed);
         let verdicts = judge_all(
             course,
             &copy,
@@ -167,7 +180,14 @@ pub fn gallery(course: &Course, only: Option<&Lesson>, timeout: Duration) -> Res
             print_row(&lesson.id, &wrong, &verdict);
             rows.push((lesson.id.clone(), false));
         }
-        times.insert(lesson.id.clone(), started.elapsed());
+        times.insert(
+            lesson.id.clone(),
+            (
+                started.elapsed(),
+                BUILD_MS.load(Ordering::Relaxed) / 1000,
+                RUN_MS.load(Ordering::Relaxed) / 1000,
+            ),
+        );
         restore(course, &copy, lesson)?;
     }
 
@@ -177,8 +197,12 @@ pub fn gallery(course: &Course, only: Option<&Lesson>, timeout: Duration) -> Res
         .iter()
         .map(|(lesson, _)| {
             let n = rows.iter().filter(|(l, _)| *l == lesson.id).count();
-            let secs = times.get(&lesson.id).map_or(0.0, Duration::as_secs_f64);
-            format!("{} {n} in {secs:.0} s", lesson.id)
+            let (took, builds, runs) = times.get(&lesson.id).copied().unwrap_or_default();
+            format!(
+                "{} {n} in {:.0} s (builds {builds} s, test runs {runs} s)",
+                lesson.id,
+                took.as_secs_f64()
+            )
         })
         .collect();
     println!("{}", paint(DIM, summary.join(", ")));
@@ -389,7 +413,10 @@ fn prepare(
     if let Err(why) = apply(&copy.root, &diff) {
         return broken(format!("the diff does not apply: {why}"));
     }
-    let exe = match runner::build(copy, lesson, Variant::Solution)? {
+    let building = Instant::now();
+    let built = runner::build(copy, lesson, Variant::Solution);
+    add_time(&BUILD_MS, building);
+    let exe = match built? {
         Build::Ready(exe) => exe,
         Build::Failed { errors } => {
             let first = errors.first().map(|e| first_line(e)).unwrap_or_default();
@@ -412,14 +439,17 @@ fn run_and_judge(
     _prefix: &str,
     timeout: Duration,
 ) -> Verdict {
-    let run = match runner::run_tests(
+    let running = Instant::now();
+    let run = runner::run_tests(
         &copy.lesson_dir(lesson),
         exe,
         // Only the tests the entry names: the claim is theirs, and the
         // exercise's other tests may wait out time-outs on a wrong solution.
         Selection::Exact(&wrong.caught_by),
         timeout,
-    ) {
+    );
+    add_time(&RUN_MS, running);
+    let run = match run {
         Ok(run) => run,
         Err(e) => return Verdict::Broken(format!("its tests could not run: {e}")),
     };
