@@ -24,6 +24,9 @@ pub struct Lesson {
     pub id: String,
     pub title: String,
     pub summary: String,
+    /// The title and summary in Spanish (`title_es`, `summary_es`).
+    pub title_es: Option<String>,
+    pub summary_es: Option<String>,
     pub exercises: Vec<Exercise>,
     /// `hints.toml`: exercise id -> hints, in file order.
     pub hints: BTreeMap<String, Vec<Hint>>,
@@ -36,6 +39,24 @@ pub struct Lesson {
 pub struct Exercise {
     pub id: String,
     pub title: String,
+    /// The title in Spanish, shown when kata speaks Spanish.
+    #[serde(default)]
+    pub title_es: Option<String>,
+}
+
+impl Exercise {
+    /// The title in `language` (`"en"`, `"es"`), English when it has no
+    /// translation.
+    pub fn title_in(&self, language: &str) -> &str {
+        in_language(&self.title, self.title_es.as_deref(), language)
+    }
+}
+
+fn in_language<'a>(english: &'a str, spanish: Option<&'a str>, language: &str) -> &'a str {
+    match (language, spanish) {
+        ("es", Some(spanish)) if !spanish.trim().is_empty() => spanish,
+        _ => english,
+    }
 }
 
 /// One hint of `hints.toml`: a plain string, or a table that says what it
@@ -157,7 +178,11 @@ pub struct Seal {
 #[serde(deny_unknown_fields)]
 struct LessonFile {
     title: String,
+    #[serde(default)]
+    title_es: Option<String>,
     summary: String,
+    #[serde(default)]
+    summary_es: Option<String>,
     exercises: Vec<Exercise>,
 }
 
@@ -347,6 +372,8 @@ impl Lesson {
             id: id.to_string(),
             title: file.title,
             summary: file.summary,
+            title_es: file.title_es,
+            summary_es: file.summary_es,
             exercises: file.exercises,
             hints,
             seal,
@@ -355,6 +382,16 @@ impl Lesson {
 
     pub fn exercise(&self, id: &str) -> Option<&Exercise> {
         self.exercises.iter().find(|e| e.id == id)
+    }
+
+    /// The title in `language`, English when it has no translation.
+    pub fn title_in(&self, language: &str) -> &str {
+        in_language(&self.title, self.title_es.as_deref(), language)
+    }
+
+    /// The summary in `language`, English when it has no translation.
+    pub fn summary_in(&self, language: &str) -> &str {
+        in_language(&self.summary, self.summary_es.as_deref(), language)
     }
 }
 

@@ -430,11 +430,14 @@ mod tests {
         let exercise = |id: &str| Exercise {
             id: id.into(),
             title: id.into(),
+            title_es: None,
         };
         let lesson = Lesson {
             id: "l".into(),
             title: "L".into(),
             summary: String::new(),
+            title_es: None,
+            summary_es: None,
             exercises: vec![exercise("a"), exercise("b")],
             hints: BTreeMap::new(),
             seal: None,

@@ -171,7 +171,14 @@ pub fn hint(course: &Course, target: Target<'_>, part: Option<&str>, again: bool
 
     println!(
         "{}",
-        paint(BOLD, format!("{}: {}", target.label(), exercise.title))
+        paint(
+            BOLD,
+            format!(
+                "{}: {}",
+                target.label(),
+                exercise.title_in(crate::lang::current().code())
+            )
+        )
     );
     // The hints seen before, in file order (of the part named, if one was);
     // the one shown now (or, with nothing new, the last seen) comes last.

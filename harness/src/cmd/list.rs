@@ -40,7 +40,9 @@ pub struct ExerciseListing {
     pub file: String,
 }
 
-pub fn listing(course: &Course, store: &Store) -> Listing {
+/// The listing, with titles in kata's language (`--json` keeps English:
+/// it is for scripts).
+pub fn listing(course: &Course, store: &Store, language: &str) -> Listing {
     let mut lessons = Vec::new();
     let (mut done, mut total, mut next) = (0, 0, None);
     for lesson in &course.lessons {
@@ -59,7 +61,7 @@ pub fn listing(course: &Course, store: &Store) -> Listing {
                 .filter(|_| matches!(state, State::Done | State::Failing));
             exercises.push(ExerciseListing {
                 id: exercise.id.clone(),
-                title: exercise.title.clone(),
+                title: exercise.title_in(language).to_string(),
                 state,
                 tests_passed: record.map(|r| r.passed),
                 tests_total: record.map(|r| r.total),
@@ -68,7 +70,7 @@ pub fn listing(course: &Course, store: &Store) -> Listing {
         }
         lessons.push(LessonListing {
             id: lesson.id.clone(),
-            title: lesson.title.clone(),
+            title: lesson.title_in(language).to_string(),
             exercises,
         });
     }
@@ -85,7 +87,12 @@ pub fn list(course: &Course, json: bool) -> Result<()> {
     if let Some(warning) = &store.warning {
         anstream::eprintln!("{} {warning}", paint(WARN, t!("warning.prefix")));
     }
-    let listing = listing(course, &store);
+    let language = if json {
+        "en"
+    } else {
+        crate::lang::current().code()
+    };
+    let listing = listing(course, &store, language);
     if json {
         println!(
             "{}",

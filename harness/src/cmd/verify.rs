@@ -332,6 +332,33 @@ fn lesson_checks(course: &Course, lesson: &Lesson, table: &mut Table) -> Result<
     }
     table.add(format!("{id}: hints in Spanish"), problems);
 
+    // `kata list` in Spanish shows `title_es` (lesson.toml).
+    let mut problems = Vec::new();
+    if lesson
+        .title_es
+        .as_deref()
+        .is_none_or(|t| t.trim().is_empty())
+    {
+        problems.push("lesson.toml has no `title_es`".to_string());
+    }
+    if lesson
+        .summary_es
+        .as_deref()
+        .is_none_or(|t| t.trim().is_empty())
+    {
+        problems.push("lesson.toml has no `summary_es`".to_string());
+    }
+    for exercise in &lesson.exercises {
+        if exercise
+            .title_es
+            .as_deref()
+            .is_none_or(|t| t.trim().is_empty())
+        {
+            problems.push(format!("exercise `{}` has no `title_es`", exercise.id));
+        }
+    }
+    table.add(format!("{id}: titles in Spanish"), problems);
+
     let problems = match &lesson.seal {
         None => vec!["no seal.toml: run `cargo kata seal`".to_string()],
         Some(sealed) => {
