@@ -144,6 +144,32 @@ fn the_book_builds_with_its_listings() {
             && english.contains("Leer en español"),
         "the English page links to its Spanish twin"
     );
+    // Links to a section (`threads-concepts.md#spawn-and-join`) are kept as
+    // they are in the translation: every Spanish page has the English ids.
+    let ids = |html: &str| -> Vec<String> {
+        html.split("<h")
+            .skip(1)
+            .filter(|rest| rest.as_bytes().first().is_some_and(u8::is_ascii_digit))
+            .filter_map(|rest| rest[1..].strip_prefix(" id=\""))
+            .filter_map(|rest| rest.split('"').next().map(str::to_string))
+            .collect()
+    };
+    for page in fs::read_dir(&book).unwrap().flatten().map(|e| e.path()) {
+        if page.extension().is_none_or(|x| x != "html") {
+            continue;
+        }
+        let name = page.file_name().unwrap();
+        let Ok(spanish) = fs::read_to_string(es.join(name)) else {
+            continue;
+        };
+        let english = fs::read_to_string(&page).unwrap();
+        assert_eq!(
+            ids(&spanish),
+            ids(&english),
+            "the headings of es/{} have other ids than the English page's",
+            name.to_string_lossy()
+        );
+    }
     assert!(
         fs::read_dir(&es)
             .unwrap()

@@ -96,9 +96,95 @@ impl Preprocessor for LanguageSwitch {
     }
 }
 
+/// Gives each heading of a translated page the id its English twin has, so
+/// that links to a section (`threads-concepts.md#spawn-and-join`, kept as
+/// they are in the translation) lead to it in every language. The ids come
+/// from the English pages just built (`english`), heading by heading in
+/// order: a translation keeps the headings and their order.
+struct EnglishAnchors {
+    english: PathBuf,
+}
+
+/// The ids of a rendered page's headings, in order.
+fn heading_ids(html: &str) -> Vec<String> {
+    let mut ids = Vec::new();
+    let mut rest = html;
+    while let Some(at) = rest.find("<h") {
+        rest = &rest[at + 2..];
+        let level = rest.as_bytes().first().copied().unwrap_or(b' ');
+        if (b'1'..=b'6').contains(&level) && rest[1..].starts_with(" id=\"") {
+            let start = 1 + " id=\"".len();
+            if let Some(len) = rest[start..].find('"') {
+                ids.push(rest[start..start + len].to_string());
+            }
+        }
+    }
+    ids
+}
+
+/// `content` with ` {#id}` after each ATX heading outside code blocks, the
+/// ids in order; `None` when the page has not as many headings as ids.
+fn with_heading_ids(content: &str, ids: &[String]) -> Option<String> {
+    let mut out = String::with_capacity(content.len() + ids.len() * 24);
+    let mut fence: Option<&str> = None;
+    let mut next = ids.iter();
+    for line in content.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        let body = line.trim_end_matches(['\n', '\r']);
+        match fence {
+            Some(marker) if trimmed.starts_with(marker) => fence = None,
+            Some(_) => {}
+            None if trimmed.starts_with("```") || trimmed.starts_with("~~~") => {
+                fence = Some(&trimmed[..3]);
+            }
+            None => {
+                let hashes = body.bytes().take_while(|b| *b == b'#').count();
+                let heading = (1..=6).contains(&hashes)
+                    && body[hashes..].starts_with(' ')
+                    && !body.contains("{#");
+                if heading {
+                    out.push_str(body.trim_end());
+                    out.push_str(&format!(" {{#{}}}", next.next()?));
+                    out.push_str(&line[body.len()..]);
+                    continue;
+                }
+            }
+        }
+        out.push_str(line);
+    }
+    next.next().is_none().then_some(out)
+}
+
+impl Preprocessor for EnglishAnchors {
+    fn name(&self) -> &str {
+        "kata-english-anchors"
+    }
+
+    fn run(&self, _ctx: &PreprocessorContext, mut book: Book) -> Result<Book> {
+        let english = &self.english;
+        book.for_each_mut(|item| {
+            let BookItem::Chapter(chapter) = item else {
+                return;
+            };
+            let Some(path) = &chapter.path else {
+                return;
+            };
+            let Ok(html) = std::fs::read_to_string(english.join(path.with_extension("html")))
+            else {
+                return;
+            };
+            if let Some(content) = with_heading_ids(&chapter.content, &heading_ids(&html)) {
+                chapter.content = content;
+            }
+        });
+        Ok(book)
+    }
+}
+
 /// The book in BOOK_DIR, set up for `language` (`None`: English).
 fn load(dir: &Path, language: Option<&'static str>, switch: bool) -> Result<MDBook> {
     let mut book = MDBook::load(dir)?;
+    let english = book.root.join(&book.config.build.build_dir);
     if let Some(language) = language {
         book.config.book.language = Some(language.to_string());
         book.config.build.build_dir = book.config.build.build_dir.join(language);
@@ -110,6 +196,7 @@ fn load(dir: &Path, language: Option<&'static str>, switch: bool) -> Result<MDBo
     book.with_preprocessor(Directives);
     if language.is_some() {
         book.with_preprocessor(Gettext);
+        book.with_preprocessor(EnglishAnchors { english });
     }
     if switch {
         book.with_preprocessor(LanguageSwitch { language });
@@ -164,5 +251,26 @@ fn main() -> ExitCode {
             eprintln!("error: the book in {}: {err:#}", dir.display());
             ExitCode::FAILURE
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headings_get_the_english_ids_in_order_and_code_blocks_are_left_alone() {
+        let html = r##"<h1 id="concepts"><a href="#concepts">Concepts</a></h1>
+<p>x</p><h2 id="spawn-and-join">Spawn</h2><hr><h3 id="a-b">A</h3>"##;
+        let ids = heading_ids(html);
+        assert_eq!(ids, ["concepts", "spawn-and-join", "a-b"]);
+        let page = "# Conceptos\n\ntexto\n\n```sh\n# not a heading\n```\n## Spawn y join\n### A\n";
+        assert_eq!(
+            with_heading_ids(page, &ids).unwrap(),
+            "# Conceptos {#concepts}\n\ntexto\n\n```sh\n# not a heading\n```\n\
+             ## Spawn y join {#spawn-and-join}\n### A {#a-b}\n"
+        );
+        // Not as many headings as ids: the page is left as it is.
+        assert_eq!(with_heading_ids("# Uno\n", &ids), None);
     }
 }
