@@ -224,3 +224,23 @@ fn checking_a_stub_shows_its_todo_and_where_to_go() {
         1
     ));
 }
+
+// The Spanish book's introduction shows these two (a snapshot named
+// `<name>_in_spanish` takes the place of `<name>` there).
+#[test]
+fn a_fresh_course_lists_every_exercise_as_not_started_in_spanish() {
+    let state = tempfile::tempdir().unwrap();
+    insta::assert_snapshot!(stdout_of(
+        kata_fresh(&state).args(["--lang", "es", "list"]),
+        0
+    ));
+}
+
+#[test]
+fn checking_a_stub_shows_its_todo_and_where_to_go_in_spanish() {
+    let state = tempfile::tempdir().unwrap();
+    insta::assert_snapshot!(stdout_of(
+        kata_fresh(&state).args(["--lang", "es", "check", "traits/server"]),
+        1
+    ));
+}

@@ -96,15 +96,33 @@ pub fn merge(template: &Catalog, old: Option<&Catalog>, language: &str) -> Catal
                 .with_source(message.source().to_string())
                 .with_comments(message.comments().to_string())
                 .with_msgid(message.msgid().to_string())
-                .with_msgstr(
-                    translated
-                        .get(message.msgid())
-                        .map_or_else(String::new, |s| s.to_string()),
-                )
+                .with_msgstr(match translated.get(message.msgid()) {
+                    Some(translation) => translation.to_string(),
+                    None if stays_as_it_is(message.msgid()) => message.msgid().to_string(),
+                    None => String::new(),
+                })
                 .done(),
         );
     }
     merged
+}
+
+/// Messages that are not prose, which every language copies as they are
+/// (po/README.md): a whole code block (the extractor gives one for output
+/// listings: compiler errors, console sessions), a string literal of a
+/// listing, or text without a word in it. New ones come in copied, so a
+/// maintainer translates only prose.
+pub fn stays_as_it_is(msgid: &str) -> bool {
+    let text = msgid.trim();
+    let literal = !text.contains('\n')
+        && text.len() >= 2
+        && (text.starts_with('"') || text.starts_with("r\"") || text.starts_with("b\""))
+        && text.ends_with('"');
+    let wordless = !text
+        .as_bytes()
+        .windows(2)
+        .any(|pair| pair.iter().all(u8::is_ascii_alphabetic));
+    text.starts_with("```") || text.starts_with("~~~") || literal || wordless
 }
 
 /// `--xgettext`: rewrites `po/messages.pot` (only when its messages changed,
@@ -246,6 +264,22 @@ mod tests {
             ]
         );
         assert_eq!(merged.metadata.language, "es");
+    }
+
+    #[test]
+    fn output_listings_literals_and_figures_come_in_copied() {
+        let template = catalog(&[
+            ("```text\nerror[E0382]: use of moved value\n```", ""),
+            ("\"tcp\"", ""),
+            ("1.04×", ""),
+            ("A new paragraph.", ""),
+        ]);
+        let merged = merge(&template, None, "es");
+        let copied: Vec<bool> = merged
+            .messages()
+            .map(|m| m.msgstr().unwrap() == m.msgid())
+            .collect();
+        assert_eq!(copied, [true, true, true, false]);
     }
 
     #[test]

@@ -21,7 +21,40 @@ use mdbook_preprocessor::errors::Result;
 use mdbook_preprocessor::{Preprocessor, PreprocessorContext};
 
 /// Expands the course's directives on every page (see `directives.rs`).
-struct Directives;
+/// In a translation, `{{#snapshot <name>.snap}}` shows `<name>_in_<lang>.snap`
+/// where there is one: the same `kata` output in that language.
+struct Directives {
+    language: Option<&'static str>,
+}
+
+/// `text` with each `{{#snapshot X.snap}}` naming `X_in_spanish.snap` (for
+/// `es`) where that file exists beside it.
+fn translated_snapshots(text: &str, page_dir: &Path, language: &str) -> String {
+    let suffix = match language {
+        "es" => "_in_spanish.snap",
+        _ => return text.to_string(),
+    };
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find("{{#snapshot ") {
+        let start = at + "{{#snapshot ".len();
+        let Some(len) = rest[start..].find("}}") else {
+            break;
+        };
+        let path = rest[start..start + len].trim();
+        out.push_str(&rest[..start]);
+        let twin = path
+            .strip_suffix(".snap")
+            .map(|stem| format!("{stem}{suffix}"));
+        match twin {
+            Some(twin) if page_dir.join(&twin).is_file() => out.push_str(&twin),
+            _ => out.push_str(path),
+        }
+        rest = &rest[start + len..];
+    }
+    out.push_str(rest);
+    out
+}
 
 impl Preprocessor for Directives {
     fn name(&self) -> &str {
@@ -42,7 +75,11 @@ impl Preprocessor for Directives {
                 .as_ref()
                 .and_then(|p| p.parent())
                 .map_or_else(|| src.clone(), |p| src.join(p));
-            match directives::expand(&course_root, &page_dir, &chapter.content) {
+            let content = match self.language {
+                Some(language) => translated_snapshots(&chapter.content, &page_dir, language),
+                None => chapter.content.clone(),
+            };
+            match directives::expand(&course_root, &page_dir, &content) {
                 Ok(content) => chapter.content = content,
                 Err(err) => failure = Some(err.context(format!("in the page {}", chapter.name))),
             }
@@ -193,7 +230,7 @@ fn load(dir: &Path, language: Option<&'static str>, switch: bool) -> Result<MDBo
     // Registered after the built-in `links` preprocessor, so it also sees
     // what `{{#include}}` brought in; the translation comes after it, so the
     // generated lists are translated too.
-    book.with_preprocessor(Directives);
+    book.with_preprocessor(Directives { language });
     if language.is_some() {
         book.with_preprocessor(Gettext);
         book.with_preprocessor(EnglishAnchors { english });
@@ -272,5 +309,19 @@ mod tests {
         );
         // Not as many headings as ids: the page is left as it is.
         assert_eq!(with_heading_ids("# Uno\n", &ids), None);
+    }
+
+    #[test]
+    fn a_translation_shows_the_snapshot_in_its_language_where_there_is_one() {
+        let dir = std::env::temp_dir().join(format!("kata-book-snap-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("list_in_spanish.snap"), "").unwrap();
+        let page = "{{#snapshot list.snap}} and {{#snapshot check.snap}}";
+        assert_eq!(
+            translated_snapshots(page, &dir, "es"),
+            "{{#snapshot list_in_spanish.snap}} and {{#snapshot check.snap}}"
+        );
+        assert_eq!(translated_snapshots(page, &dir, "en"), page);
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

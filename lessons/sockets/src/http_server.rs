@@ -296,8 +296,9 @@ impl Shortener {
         todo!("an empty map of codes, and a counter for the next code")
     }
 
-    /// `POST /shorten` with a URL as body: 201, the code as body and
-    /// `Location: /<code>`. `GET /<code>`: 301 to its URL, or 404; `HEAD`
+    /// `POST /shorten` with a URL as body: 201, the code alone as the body
+    /// (its letters and digits, no newline: `curl` then prints it with no
+    /// line end) and `Location: /<code>`. `GET /<code>`: 301 to its URL, or 404; `HEAD`
     /// is answered as `GET` (the connection sends no body). Another
     /// method: 405. A body that is not an `http(s)://` URL: 400.
     pub fn handle(&self, request: &Request) -> Response {
