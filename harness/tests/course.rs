@@ -84,7 +84,11 @@ fn the_book_builds_with_its_listings() {
     );
     // Every figure reads on a phone: at most 600 px wide, so that it is
     // shown at least at 60 % on a 400 px screen, with text of 14 px or more.
-    for figure in fs::read_dir(course_root().join("book/src/img")).unwrap() {
+    let img = course_root().join("book/src/img");
+    let figures = fs::read_dir(&img)
+        .unwrap()
+        .chain(fs::read_dir(img.join("es")).unwrap());
+    for figure in figures {
         let path = figure.unwrap().path();
         if path.extension().is_none_or(|x| x != "svg") {
             continue;
@@ -125,8 +129,24 @@ fn the_book_builds_with_its_listings() {
     assert!(front.contains(&name), "the pages load {name}");
 
     // The Spanish edition is built beside it (po/README.md), each page in
-    // Spanish, with search, and linked to its English twin and back.
+    // Spanish, with search, and linked to its English twin and back; every
+    // figure has its Spanish twin in img/es, which the Spanish pages show.
     let es = book.join("es");
+    for figure in fs::read_dir(&img).unwrap().flatten().map(|e| e.path()) {
+        if figure.extension().is_some_and(|x| x == "svg") {
+            let name = figure.file_name().unwrap();
+            assert!(
+                img.join("es").join(name).is_file(),
+                "book/src/img/{} has no Spanish twin in book/src/img/es",
+                name.to_string_lossy()
+            );
+        }
+    }
+    let race = fs::read_to_string(es.join("threads-concepts-sync.html")).unwrap();
+    assert!(
+        race.contains("img/es/threads-race.svg"),
+        "the Spanish page shows the Spanish figure"
+    );
     let page = fs::read_to_string(es.join("threads-semaphore.html"))
         .expect("the Spanish edition was built into target/book/es");
     assert!(

@@ -94,9 +94,36 @@ impl Preprocessor for Directives {
 /// Puts a link to the same page in the other language at the top of each
 /// page. It runs last, after the translation, so the link is not a message
 /// to translate.
+/// In a translation it also shows each figure's translated twin,
+/// `img/<lang>/<name>`, where there is one.
 struct LanguageSwitch {
     /// `None` for the English book, else the translation's language.
     language: Option<&'static str>,
+    /// The book's sources, where the figures are.
+    src: PathBuf,
+}
+
+/// `content` with each `](img/<name>)` turned into `](img/<language>/<name>)`
+/// where `src/img/<language>/<name>` exists.
+fn translated_figures(content: &str, src: &Path, language: &str) -> String {
+    let mut out = String::with_capacity(content.len());
+    let mut rest = content;
+    while let Some(at) = rest.find("](img/") {
+        let start = at + "](img/".len();
+        out.push_str(&rest[..start]);
+        rest = &rest[start..];
+        let name_len = rest.find(')').unwrap_or(0);
+        let name = &rest[..name_len];
+        if !name.is_empty()
+            && !name.contains('/')
+            && src.join("img").join(language).join(name).is_file()
+        {
+            out.push_str(language);
+            out.push('/');
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 impl Preprocessor for LanguageSwitch {
@@ -116,6 +143,9 @@ impl Preprocessor for LanguageSwitch {
             let depth = path.components().count() - 1;
             let up = "../".repeat(depth);
             let page = page.to_string_lossy().replace('\\', "/");
+            if let Some(language) = self.language {
+                chapter.content = translated_figures(&chapter.content, &self.src, language);
+            }
             let link = match self.language {
                 None => format!(
                     "<a href=\"{up}es/{page}\" hreflang=\"es\" lang=\"es\">Leer en español</a>"
@@ -236,7 +266,8 @@ fn load(dir: &Path, language: Option<&'static str>, switch: bool) -> Result<MDBo
         book.with_preprocessor(EnglishAnchors { english });
     }
     if switch {
-        book.with_preprocessor(LanguageSwitch { language });
+        let src = book.root.join(&book.config.book.src);
+        book.with_preprocessor(LanguageSwitch { language, src });
     }
     Ok(book)
 }
@@ -309,6 +340,19 @@ mod tests {
         );
         // Not as many headings as ids: the page is left as it is.
         assert_eq!(with_heading_ids("# Uno\n", &ids), None);
+    }
+
+    #[test]
+    fn a_translation_shows_the_figure_in_its_language_where_there_is_one() {
+        let src = std::env::temp_dir().join(format!("kata-book-img-{}", std::process::id()));
+        std::fs::create_dir_all(src.join("img/es")).unwrap();
+        std::fs::write(src.join("img/es/race.svg"), "").unwrap();
+        let page = "![A race](img/race.svg) and ![A pool](img/pool.svg)";
+        assert_eq!(
+            translated_figures(page, &src, "es"),
+            "![A race](img/es/race.svg) and ![A pool](img/pool.svg)"
+        );
+        std::fs::remove_dir_all(&src).unwrap();
     }
 
     #[test]
