@@ -431,6 +431,70 @@ fn capture<R: Read + Send + 'static>(
 mod tests {
     use super::*;
 
+    fn alive(pid: i32) -> bool {
+        std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|stat| {
+            stat.rfind(')')
+                .and_then(|end| stat[end + 1..].split_whitespace().next())
+                .is_some_and(|state| state != "Z")
+        })
+    }
+
+    // Runs at once (the gallery tests one wrong solution while it builds the
+    // next): an orphan that one run leaves is not swept while another run
+    // goes on (it might be a process that run's tests still need), and the
+    // last run to end sweeps it. Catches a sweep after every run, which
+    // killed children of runs still going on.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn an_orphan_waits_for_the_last_run_to_end_and_is_swept_then() {
+        let dir = tempfile::tempdir().unwrap();
+        let gate = dir.path().join("gate");
+        let pid_file = dir.path().join("pid");
+        let long = {
+            let gate = gate.clone();
+            thread::spawn(move || {
+                let mut command = Command::new("sh");
+                command.arg("-c").arg(format!(
+                    "while [ ! -e '{}' ]; do sleep 0.02; done",
+                    gate.display()
+                ));
+                run_bounded(command, Bounds::new(Duration::from_secs(60)))
+            })
+        };
+        testkit::wait_for(testkit::DEFAULT_LIMIT, "the long run to start", || {
+            !RUNNING_GROUPS.lock().unwrap().is_empty()
+        });
+        // A run that leaves a process in a session of its own, which comes
+        // back to us as an orphan when its shell ends; the shell ends only
+        // once the process has left the run's group.
+        let mut command = Command::new("sh");
+        command.arg("-c").arg(format!(
+            "setsid sh -c 'echo $$ > \"{0}\"; exec sleep 30' & \
+             while [ ! -s '{0}' ]; do sleep 0.01; done",
+            pid_file.display()
+        ));
+        let short = run_bounded(command, Bounds::new(Duration::from_secs(60))).unwrap();
+        assert!(short.status.is_some_and(|s| s.success()), "{short:?}");
+        let orphan: i32 = std::fs::read_to_string(&pid_file)
+            .unwrap()
+            .trim()
+            .parse()
+            .unwrap();
+        let survived = alive(orphan);
+        std::fs::write(&gate, "").unwrap();
+        long.join().unwrap().unwrap();
+        let deadline = Instant::now() + testkit::DEFAULT_LIMIT;
+        while alive(orphan) && Instant::now() < deadline {
+            thread::sleep(POLL);
+        }
+        let swept = !alive(orphan);
+        if !swept {
+            let _ = nix::sys::signal::kill(Pid::from_raw(orphan), Signal::SIGKILL);
+        }
+        assert!(survived, "the orphan was swept while another run went on");
+        assert!(swept, "the last run to end did not sweep the orphan");
+    }
+
     #[test]
     fn head_and_tail_are_kept_within_the_cap() {
         let mut kept = HeadTail::new(8);

@@ -128,6 +128,12 @@ fn the_book_builds_with_its_listings() {
     let front = fs::read_to_string(book.join("index.html")).unwrap();
     assert!(front.contains(&name), "the pages load {name}");
 
+    // `--open` opens the edition in kata's language: the one it names.
+    kata()
+        .args(["--lang", "es", "book"])
+        .assert()
+        .success()
+        .stdout(contains("target/book/es/index.html"));
     // The Spanish edition is built beside it (po/README.md), each page in
     // Spanish, with search, and linked to its English twin and back; every
     // figure has its Spanish twin in img/es, which the Spanish pages show.

@@ -34,26 +34,46 @@ fn translated_snapshots(text: &str, page_dir: &Path, language: &str) -> String {
         "es" => "_in_spanish.snap",
         _ => return text.to_string(),
     };
+    rewrite_targets(text, "{{#snapshot ", "}}", |path| {
+        let twin = format!("{}{suffix}", path.trim().strip_suffix(".snap")?);
+        page_dir.join(&twin).is_file().then_some(twin)
+    })
+}
+
+/// `text` with what stands between each `open` and the next `close` replaced
+/// by what `rewrite` gives for it (kept as it is where it gives `None`).
+fn rewrite_targets(
+    text: &str,
+    open: &str,
+    close: &str,
+    rewrite: impl Fn(&str) -> Option<String>,
+) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
-    while let Some(at) = rest.find("{{#snapshot ") {
-        let start = at + "{{#snapshot ".len();
-        let Some(len) = rest[start..].find("}}") else {
+    while let Some(at) = rest.find(open) {
+        let start = at + open.len();
+        let Some(len) = rest[start..].find(close) else {
             break;
         };
-        let path = rest[start..start + len].trim();
+        let target = &rest[start..start + len];
         out.push_str(&rest[..start]);
-        let twin = path
-            .strip_suffix(".snap")
-            .map(|stem| format!("{stem}{suffix}"));
-        match twin {
-            Some(twin) if page_dir.join(&twin).is_file() => out.push_str(&twin),
-            _ => out.push_str(path),
-        }
+        out.push_str(&rewrite(target).unwrap_or_else(|| target.to_string()));
         rest = &rest[start + len..];
     }
     out.push_str(rest);
     out
+}
+
+/// Calls `f` with every page of the book that has a source file, and that
+/// file's path inside `src`.
+fn for_each_page(book: &mut Book, mut f: impl FnMut(&mut mdbook_driver::book::Chapter, &Path)) {
+    book.for_each_mut(|item| {
+        if let BookItem::Chapter(chapter) = item
+            && let Some(path) = chapter.path.clone()
+        {
+            f(chapter, &path);
+        }
+    });
 }
 
 impl Preprocessor for Directives {
@@ -106,24 +126,10 @@ struct LanguageSwitch {
 /// `content` with each `](img/<name>)` turned into `](img/<language>/<name>)`
 /// where `src/img/<language>/<name>` exists.
 fn translated_figures(content: &str, src: &Path, language: &str) -> String {
-    let mut out = String::with_capacity(content.len());
-    let mut rest = content;
-    while let Some(at) = rest.find("](img/") {
-        let start = at + "](img/".len();
-        out.push_str(&rest[..start]);
-        rest = &rest[start..];
-        let name_len = rest.find(')').unwrap_or(0);
-        let name = &rest[..name_len];
-        if !name.is_empty()
-            && !name.contains('/')
-            && src.join("img").join(language).join(name).is_file()
-        {
-            out.push_str(language);
-            out.push('/');
-        }
-    }
-    out.push_str(rest);
-    out
+    rewrite_targets(content, "](img/", ")", |name| {
+        let twin = src.join("img").join(language).join(name);
+        (!name.contains('/') && twin.is_file()).then(|| format!("{language}/{name}"))
+    })
 }
 
 impl Preprocessor for LanguageSwitch {
@@ -132,13 +138,7 @@ impl Preprocessor for LanguageSwitch {
     }
 
     fn run(&self, _ctx: &PreprocessorContext, mut book: Book) -> Result<Book> {
-        book.for_each_mut(|item| {
-            let BookItem::Chapter(chapter) = item else {
-                return;
-            };
-            let Some(path) = &chapter.path else {
-                return;
-            };
+        for_each_page(&mut book, |chapter, path| {
             let page = path.with_extension("html");
             let depth = path.components().count() - 1;
             let up = "../".repeat(depth);
@@ -229,13 +229,7 @@ impl Preprocessor for EnglishAnchors {
 
     fn run(&self, _ctx: &PreprocessorContext, mut book: Book) -> Result<Book> {
         let english = &self.english;
-        book.for_each_mut(|item| {
-            let BookItem::Chapter(chapter) = item else {
-                return;
-            };
-            let Some(path) = &chapter.path else {
-                return;
-            };
+        for_each_page(&mut book, |chapter, path| {
             let Ok(html) = std::fs::read_to_string(english.join(path.with_extension("html")))
             else {
                 return;
