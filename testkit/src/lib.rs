@@ -22,4 +22,4 @@ pub use loopback::{closed_port, ipv6_loopback_available, loopback_pair};
 pub use multiset::counts;
 pub use process_probe::{process_running, unique_marker};
 pub use thread_probe::{thread_cpu_time, thread_wakeups, threads_named, threads_named_asleep};
-pub use wait::{DEFAULT_LIMIT, wait_for, within};
+pub use wait::{DEFAULT_LIMIT, wait_for, within, within_or};

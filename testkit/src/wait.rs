@@ -21,6 +21,19 @@ where
     T: Send + 'static,
     F: FnOnce() -> T + Send + 'static,
 {
+    within_or(limit, what, f, || {
+        format!("{what} did not finish within {limit:?} (a deadlock or an endless loop?)")
+    })
+}
+
+/// [`within`], whose time-out message is `explain()`, called when the time
+/// is up: a test that records how far its scenario got can say which part
+/// was still running.
+pub fn within_or<T, F>(limit: Duration, what: &str, f: F, explain: impl FnOnce() -> String) -> T
+where
+    T: Send + 'static,
+    F: FnOnce() -> T + Send + 'static,
+{
     let (tx, rx) = mpsc::channel();
     let worker = thread::Builder::new()
         .name(format!("within: {what}"))
@@ -39,9 +52,7 @@ where
             Err(payload) => std::panic::resume_unwind(payload),
             Ok(()) => unreachable!("the worker sends before it returns"),
         },
-        Err(mpsc::RecvTimeoutError::Timeout) => {
-            panic!("{what} did not finish within {limit:?} (a deadlock or an endless loop?)")
-        }
+        Err(mpsc::RecvTimeoutError::Timeout) => panic!("{}", explain()),
     }
 }
 

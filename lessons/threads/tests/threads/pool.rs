@@ -8,7 +8,7 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use testkit::asleep::Probe;
-use testkit::{DEFAULT_LIMIT, thread_cpu_time, thread_wakeups, within};
+use testkit::{DEFAULT_LIMIT, thread_cpu_time, thread_wakeups, within, within_or};
 use threads::pool::{JobPanicked, ThreadPool};
 
 // Wrong solutions caught: a queue that is a stack (the newest job first),
@@ -467,45 +467,36 @@ fn why_still_running(seen: &Mutex<DropScenario>, ended: &AtomicUsize) -> String 
 fn dropping_the_pool_joins_every_worker() {
     let ended = Arc::new(AtomicUsize::new(0));
     let seen = Arc::new(Mutex::new(DropScenario::default()));
-    let (done_tx, done_rx) = mpsc::channel();
     let scenario = {
         let (ended, seen) = (Arc::clone(&ended), Arc::clone(&seen));
-        thread::Builder::new()
-            .name("dropping a pool of three".to_string())
-            .spawn(move || {
-                let pool = ThreadPool::new(3);
-                // Three jobs that meet at a barrier run on three different workers.
-                let meeting = Arc::new(Barrier::new(3));
-                let promises: Vec<_> = (0..3)
-                    .map(|_| {
-                        let (meeting, ended) = (Arc::clone(&meeting), Arc::clone(&ended));
-                        let seen = Arc::clone(&seen);
-                        pool.submit(move || {
-                            seen.lock().unwrap().workers.push(Probe::current());
-                            ON_EXIT.with(|slot| *slot.borrow_mut() = Some(CountsExit(ended)));
-                            meeting.wait();
-                        })
+        move || {
+            let pool = ThreadPool::new(3);
+            // Three jobs that meet at a barrier run on three different workers.
+            let meeting = Arc::new(Barrier::new(3));
+            let promises: Vec<_> = (0..3)
+                .map(|_| {
+                    let (meeting, ended) = (Arc::clone(&meeting), Arc::clone(&ended));
+                    let seen = Arc::clone(&seen);
+                    pool.submit(move || {
+                        seen.lock().unwrap().workers.push(Probe::current());
+                        ON_EXIT.with(|slot| *slot.borrow_mut() = Some(CountsExit(ended)));
+                        meeting.wait();
                     })
-                    .collect();
-                for promise in promises {
-                    promise.wait().expect("the job ran");
-                }
-                let before = ended.load(Ordering::SeqCst);
-                seen.lock().unwrap().dropping = true;
-                drop(pool);
-                let _ = done_tx.send((before, ended.load(Ordering::SeqCst)));
-            })
-            .expect("spawn the scenario's thread")
+                })
+                .collect();
+            for promise in promises {
+                promise.wait().expect("the job ran");
+            }
+            let before = ended.load(Ordering::SeqCst);
+            seen.lock().unwrap().dropping = true;
+            drop(pool);
+            (before, ended.load(Ordering::SeqCst))
+        }
     };
-    let (ended_before, ended_after) = match done_rx.recv_timeout(DEFAULT_LIMIT) {
-        Ok(counts) => counts,
-        // The scenario panicked (a `todo!`, a failed `expect`): its own message.
-        Err(mpsc::RecvTimeoutError::Disconnected) => match scenario.join() {
-            Err(payload) => std::panic::resume_unwind(payload),
-            Ok(()) => unreachable!("the scenario sends before it returns"),
-        },
-        Err(mpsc::RecvTimeoutError::Timeout) => panic!("{}", why_still_running(&seen, &ended)),
-    };
+    let (ended_before, ended_after) =
+        within_or(DEFAULT_LIMIT, "dropping a pool of three", scenario, || {
+            why_still_running(&seen, &ended)
+        });
     assert_eq!(ended_before, 0, "no worker ends while the pool lives");
     assert_eq!(
         ended_after, 3,

@@ -156,7 +156,9 @@ fn a_panicking_task_is_an_error_naming_it_and_the_other_result_is_kept() {
     assert_eq!(sauce, Ok("thick"));
 }
 
-// Catches:
+// Catches: the same mistakes when both tasks panic: the first panic
+// re-raised (`unwrap`, `resume_unwind`) so the second error is never seen,
+// or errors that do not name their own task and message.
 // [gallery: spawn-join-unwrap-loses-the-other, spawn-join-resume-unwind,
 // spawn-join-error-without-task, spawn-join-message-of-the-box]
 #[test]
