@@ -76,6 +76,24 @@ mod tests {
     use super::*;
 
     #[test]
+    #[should_panic(expected = "it got as far as step 2")]
+    fn within_or_explains_a_time_out_when_the_time_is_up() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let step = std::sync::Arc::new(AtomicUsize::new(0));
+        let seen = std::sync::Arc::clone(&step);
+        let (_keep, rx) = mpsc::channel::<()>();
+        within_or(
+            Duration::from_secs(1),
+            "steps",
+            move || {
+                step.store(2, Ordering::SeqCst);
+                rx.recv().ok()
+            },
+            move || format!("it got as far as step {}", seen.load(Ordering::SeqCst)),
+        );
+    }
+
+    #[test]
     fn returns_the_value() {
         assert_eq!(within(DEFAULT_LIMIT, "add", || 2 + 2), 4);
     }
