@@ -189,11 +189,20 @@ fn the_book_builds_with_its_listings() {
             continue;
         };
         let english = fs::read_to_string(&page).unwrap();
+        let name = name.to_string_lossy();
+        // Every page links to its twin in the other language.
+        let chapter = Path::new(&*name).with_extension("md");
+        if course_root().join("book/src").join(chapter).is_file() {
+            assert!(
+                english.contains(&format!("href=\"es/{name}\""))
+                    && spanish.contains(&format!("href=\"../{name}\"")),
+                "{name} and es/{name} do not link to each other"
+            );
+        }
         assert_eq!(
             ids(&spanish),
             ids(&english),
-            "the headings of es/{} have other ids than the English page's",
-            name.to_string_lossy()
+            "the headings of es/{name} have other ids than the English page's"
         );
     }
     assert!(

@@ -286,12 +286,21 @@ mod tests {
     fn every_kind_of_problem_is_reported() {
         let template = catalog(&[("Threads", ""), ("New.", "")]);
         let pot = catalog(&[("Threads", "")]);
-        let es = catalog(&[("Threads", ""), ("Old.", "Viejo.")]);
+        let mut es = catalog(&[("Threads", ""), ("Old.", "Viejo.")]);
+        let mut flags = polib::message::MessageFlags::new();
+        flags.add_flag("fuzzy");
+        es.append_or_update(
+            Message::build_singular()
+                .with_msgid("New.".to_string())
+                .with_msgstr("Nuevo (a guess).".to_string())
+                .with_flags(flags)
+                .done(),
+        );
         let problems = problems(&template, &pot, &[("es", es)]);
         assert_eq!(problems.len(), 4, "{problems:#?}");
         assert!(problems[0].starts_with("po/messages.pot is stale: 1 messages"));
         assert!(problems[1].contains("1 untranslated"));
-        assert!(problems[2].contains("1 missing"));
+        assert!(problems[2].contains("1 fuzzy"));
         assert!(problems[3].contains("1 obsolete"));
     }
 
