@@ -2,7 +2,7 @@
 
 use std::cell::RefCell;
 use std::collections::BTreeSet;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Barrier, Mutex, PoisonError, mpsc};
 use std::thread;
 use std::time::{Duration, Instant};
@@ -386,11 +386,31 @@ fn dropping_the_pool_finishes_the_queued_jobs() {
 /// Counts the worker threads that have ended: a job plants a value in its
 /// worker's thread-local storage, whose destructor runs when the thread
 /// ends, before `join` on it returns.
-struct CountsExit(Arc<AtomicUsize>);
+///
+/// It counts only once the scenario's thread is waiting in `drop` (asleep:
+/// in a `join`) or has read the count (`read`). So a `drop` that does not
+/// join returns, and the count is read, before any worker has ended, every
+/// time, not only when the workers happen to be slower than the test.
+struct CountsExit {
+    ended: Arc<AtomicUsize>,
+    seen: Arc<Mutex<DropScenario>>,
+    read: Arc<AtomicBool>,
+}
 
 impl Drop for CountsExit {
     fn drop(&mut self) {
-        self.0.fetch_add(1, Ordering::SeqCst);
+        let deadline = Instant::now() + DEFAULT_LIMIT;
+        while !self.read.load(Ordering::SeqCst) && Instant::now() < deadline {
+            let dropping = {
+                let seen = self.seen.lock().unwrap_or_else(PoisonError::into_inner);
+                seen.scenario.filter(|_| seen.dropping)
+            };
+            if dropping.is_some_and(|scenario| scenario.is_asleep()) {
+                break;
+            }
+            thread::sleep(Duration::from_millis(1));
+        }
+        self.ended.fetch_add(1, Ordering::SeqCst);
     }
 }
 
@@ -407,6 +427,8 @@ struct DropScenario {
     workers: Vec<Probe>,
     /// Set once the three promises are fulfilled, just before `drop(pool)`.
     dropping: bool,
+    /// The scenario's own thread, which calls `drop(pool)`.
+    scenario: Option<Probe>,
 }
 
 /// Why the scenario did not finish, as far as the test can tell.
@@ -457,7 +479,8 @@ fn why_still_running(seen: &Mutex<DropScenario>, ended: &AtomicUsize) -> String 
 
 // Catches: a `drop` that closes the queue but does not join the workers,
 // which then end whenever they get round to it, maybe after the program has
-// moved on (or exited in the middle of a job); on a time-out, the verdict
+// moved on (or exited in the middle of a job): every time, since a worker's
+// end is counted only once `drop` waits (see `CountsExit`); on a time-out, the verdict
 // says which part was still running: the jobs (a worker that keeps the
 // queue's lock while it runs a job lets no other take one), or the `drop`
 // (workers asleep on an open queue, or spinning on a closed one).
@@ -466,20 +489,23 @@ fn why_still_running(seen: &Mutex<DropScenario>, ended: &AtomicUsize) -> String 
 #[test]
 fn dropping_the_pool_joins_every_worker() {
     let ended = Arc::new(AtomicUsize::new(0));
+    let read = Arc::new(AtomicBool::new(false));
     let seen = Arc::new(Mutex::new(DropScenario::default()));
     let scenario = {
-        let (ended, seen) = (Arc::clone(&ended), Arc::clone(&seen));
+        let (ended, seen, read) = (Arc::clone(&ended), Arc::clone(&seen), Arc::clone(&read));
         move || {
+            seen.lock().unwrap().scenario = Some(Probe::current());
             let pool = ThreadPool::new(3);
             // Three jobs that meet at a barrier run on three different workers.
             let meeting = Arc::new(Barrier::new(3));
             let promises: Vec<_> = (0..3)
                 .map(|_| {
                     let (meeting, ended) = (Arc::clone(&meeting), Arc::clone(&ended));
-                    let seen = Arc::clone(&seen);
+                    let (seen, read) = (Arc::clone(&seen), Arc::clone(&read));
                     pool.submit(move || {
                         seen.lock().unwrap().workers.push(Probe::current());
-                        ON_EXIT.with(|slot| *slot.borrow_mut() = Some(CountsExit(ended)));
+                        let exit = CountsExit { ended, seen, read };
+                        ON_EXIT.with(|slot| *slot.borrow_mut() = Some(exit));
                         meeting.wait();
                     })
                 })
@@ -490,7 +516,9 @@ fn dropping_the_pool_joins_every_worker() {
             let before = ended.load(Ordering::SeqCst);
             seen.lock().unwrap().dropping = true;
             drop(pool);
-            (before, ended.load(Ordering::SeqCst))
+            let after = ended.load(Ordering::SeqCst);
+            read.store(true, Ordering::SeqCst);
+            (before, after)
         }
     };
     let (ended_before, ended_after) =
