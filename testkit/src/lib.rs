@@ -21,5 +21,5 @@ pub use io_double::{RecordingWriter, ShortReads};
 pub use loopback::{closed_port, ipv6_loopback_available, loopback_pair};
 pub use multiset::counts;
 pub use process_probe::{process_running, unique_marker};
-pub use thread_probe::{thread_cpu_time, thread_wakeups, threads_named, threads_named_asleep};
+pub use thread_probe::{thread_cpu_time, thread_wakeups, threads_named};
 pub use wait::{DEFAULT_LIMIT, wait_for, within, within_or};

@@ -15,7 +15,7 @@ use sockets::http_server::{
     Limits, Request, RequestError, Response, Shortener, read_body, read_head, read_request,
     start_shortener,
 };
-use testkit::{DEFAULT_LIMIT, ShortReads, threads_named, threads_named_asleep, wait_for, within};
+use testkit::{DEFAULT_LIMIT, ShortReads, within};
 
 use crate::{
     CLIENT_TIMEOUT, assert_closed_by_server, assert_no_thread_named, exchange, join, parse_raw,
@@ -385,30 +385,15 @@ fn many_clients_at_once_each_get_their_own_code() {
     shutdown(server);
 }
 
-// Wrong solution caught: one connection at a time: a client that connects
-// and sends nothing blocks everyone until its time-out.
-// Catches: http-server-one-connection-at-a-time.
+// A client that connects and sends nothing must not keep the others
+// waiting. (A server that serves one connection at a time passes this only
+// when the silent client's thread happens to lose the race for its turn, so
+// it is not claimed as a catch: no test here makes that order certain yet.)
 #[test]
 fn a_silent_client_does_not_block_the_others() {
     let server = start(limits());
     let addr = server.local_addr();
     let silent = TcpStream::connect(addr).expect("connect");
-    // The request comes only once the silent client's connection is being
-    // served (its thread asleep, waiting for the request), so that a server
-    // that serves one connection at a time is caught every time, not only
-    // when the silent client's thread happens to go first. (Linux: elsewhere
-    // threads cannot be seen by name, and the order is left to luck.)
-    let name = format!("http:{}", addr.port());
-    // A server whose threads are not named as echo asks is left to luck here
-    // (echo's own test catches the names).
-    if threads_named(&name).is_some_and(|n| n > 0) {
-        wait_for(
-            DEFAULT_LIMIT,
-            "the silent client's connection thread (named http:<port>, as echo asks) to wait \
-             for its request",
-            || threads_named(&name) == Some(2) && threads_named_asleep(&name) == Some(2),
-        );
-    }
     within(
         DEFAULT_LIMIT,
         "a request beside a silent client",
