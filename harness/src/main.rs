@@ -95,6 +95,9 @@ enum Command {
         lesson: Option<String>,
         #[arg(long, value_name = "SECS", default_value_t = DEFAULT_TIMEOUT_SECS)]
         timeout: u64,
+        #[arg(long, value_name = "N", default_value_t = 1,
+              value_parser = clap::value_parser!(u32).range(1..))]
+        times: u32,
     },
     Book {
         #[arg(long)]
@@ -179,10 +182,11 @@ fn command() -> clap::Command {
         })
         .mut_subcommand("gallery", |c| {
             c.about(t!("help.gallery").into_owned())
-                .mut_arg("lesson", |a| a.help(t!("help.one_lesson").into_owned()))
+                .mut_arg("lesson", |a| a.help(t!("help.gallery.lesson").into_owned()))
                 .mut_arg("timeout", |a| {
                     a.help(t!("help.gallery.timeout").into_owned())
                 })
+                .mut_arg("times", |a| a.help(t!("help.gallery.times").into_owned()))
         })
         .mut_subcommand("book", |c| {
             c.about(t!("help.book").into_owned())
@@ -397,12 +401,24 @@ fn run(cli: Cli) -> Result<bool> {
             cmd::reset::reset(&course, &scope, yes)
         }
         Command::Verify { timeout } => cmd::verify::verify(&course, secs(timeout)),
-        Command::Gallery { lesson, timeout } => {
-            let lesson = match &lesson {
-                Some(id) => Some(course.target(id)?.lesson),
-                None => None,
+        Command::Gallery {
+            lesson,
+            timeout,
+            times,
+        } => {
+            // `<lesson>` or `<lesson>/<wrong solution's id>`.
+            let (lesson, wrong) = match lesson
+                .as_deref()
+                .map(|t| t.split_once('/').unwrap_or((t, "")))
+            {
+                Some((id, wrong)) => (
+                    Some(course.target(id)?.lesson),
+                    Some(wrong).filter(|w| !w.is_empty()),
+                ),
+                None => (None, None),
             };
-            cmd::gallery::gallery(&course, lesson, secs(timeout))
+            let only = cmd::gallery::Only { lesson, wrong };
+            cmd::gallery::gallery(&course, only, secs(timeout), times)
         }
         Command::Book { open, xgettext } => {
             cmd::book::book(&course, open, xgettext, lang::current().code())

@@ -40,6 +40,32 @@ fn a_caught_wrong_solution_passes_and_an_uncaught_one_fails_the_run() {
 }
 
 #[test]
+fn one_wrong_solution_can_be_judged_alone_and_several_times() {
+    let fixture = Fixture::new();
+    let mut cmd = gallery(&fixture);
+    cmd.args(["alpha/subtracts", "--times", "3"]);
+    let out = stdout_of(&mut cmd, 0);
+    assert!(
+        out.contains("✓ alpha/subtracts") && out.contains("caught by pass::adds"),
+        "{out}"
+    );
+    // Only the one asked for: not the uncaught one beside it.
+    assert!(!out.contains("swaps-operands"), "{out}");
+    assert!(
+        out.contains("gallery: 1 passed, 0 failed (each one's tests run 3 times)"),
+        "{out}"
+    );
+    let mut cmd = gallery(&fixture);
+    cmd.arg("alpha/no-such-mistake");
+    let out = cmd.assert().code(2).get_output().stderr.clone();
+    let err = String::from_utf8_lossy(&out);
+    assert!(
+        err.contains("no wrong solution no-such-mistake in gallery/alpha/gallery.toml"),
+        "{err}"
+    );
+}
+
+#[test]
 fn stale_diffs_unknown_tests_and_stray_files_are_breaches() {
     let fixture = Fixture::new();
     let dir = fixture.root.join("gallery/alpha");

@@ -68,7 +68,7 @@ pub struct FakeFleet {
     /// The sockets of the [`Behaviour::Refused`] servers: bound, never
     /// listening, so their ports refuse connections and no other socket
     /// can take them while the fleet lives.
-    _refusing: Vec<std::os::fd::OwnedFd>,
+    _refusing: Vec<crate::loopback::ClosedPort>,
 }
 
 /// One server of the fleet.
@@ -92,8 +92,9 @@ impl FakeFleet {
         for (i, behaviour) in behaviours.iter().enumerate() {
             let name = format!("web-{:03}", i + 1);
             if *behaviour == Behaviour::Refused {
-                let (socket, addr) = bound_not_listening();
-                refusing.push(socket);
+                let closed = crate::loopback::closed_port();
+                let addr = closed.addr();
+                refusing.push(closed);
                 servers.push(FakeServer {
                     name,
                     addr,
@@ -217,26 +218,6 @@ impl Drop for FakeFleet {
     fn drop(&mut self) {
         self.stop();
     }
-}
-
-/// A TCP socket bound to a free port of 127.0.0.1 that does not listen: a
-/// connection to it is refused (RST), and the port stays taken. (A port
-/// bound and let go could be given to the next socket that asks.)
-fn bound_not_listening() -> (std::os::fd::OwnedFd, SocketAddr) {
-    use nix::sys::socket::{
-        AddressFamily, SockFlag, SockType, SockaddrIn, bind, getsockname, socket,
-    };
-    use std::os::fd::AsRawFd;
-    let fd = socket(
-        AddressFamily::Inet,
-        SockType::Stream,
-        SockFlag::empty(),
-        None,
-    )
-    .expect("a TCP socket");
-    bind(fd.as_raw_fd(), &SockaddrIn::new(127, 0, 0, 1, 0)).expect("bind 127.0.0.1:0");
-    let local: SockaddrIn = getsockname(fd.as_raw_fd()).expect("the bound address");
-    (fd, SocketAddr::from(([127, 0, 0, 1], local.port())))
 }
 
 fn accept_loop(

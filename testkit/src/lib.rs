@@ -18,7 +18,9 @@ pub mod thread_probe;
 pub mod wait;
 
 pub use io_double::{RecordingWriter, ShortReads};
-pub use loopback::{closed_port, ipv6_loopback_available, loopback_pair};
+pub use loopback::{
+    ClosedPort, closed_port, closed_port_v6, ipv6_loopback_available, loopback_pair,
+};
 pub use multiset::counts;
 pub use process_probe::{process_running, unique_marker};
 pub use thread_probe::{thread_cpu_time, thread_wakeups, threads_named};

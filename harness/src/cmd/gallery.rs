@@ -1,4 +1,4 @@
-//! `kata gallery [<lesson>]`: the maintainers' proof that the tests catch the
+//! `kata gallery [<lesson>[/<id>]] [--times N]`: the maintainers' proof that the tests catch the
 //! mistakes they claim to catch. Each lesson's `gallery/<id>/gallery.toml`
 //! lists wrong solutions; each is a small diff against the reference solution
 //! (`gallery/<id>/<wrong>.diff`). For every one, this command applies the diff
@@ -12,6 +12,10 @@
 //! would let two checkouts of the same packages overwrite each other's
 //! builds. Files are copied only when their content changed, so a second run
 //! rebuilds only what the diffs touch.
+//!
+//! `--times N` runs each wrong solution's tests N times on one build: it is
+//! caught only if it is caught every time, so a catch that depends on how
+//! threads happen to be scheduled shows up as one.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
@@ -80,6 +84,21 @@ enum Verdict {
     /// The entry itself is broken: no diff, a diff that does not apply,
     /// a wrong solution that does not compile, an unknown test.
     Broken(String),
+    /// Caught in the first `caught` runs of `of`, then not (`then`): a
+    /// catch that depends on luck.
+    Sometimes {
+        caught: u32,
+        of: u32,
+        then: Box<Verdict>,
+    },
+}
+
+/// Which wrong solutions to judge: every lesson's, one lesson's, or one.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Only<'a> {
+    pub lesson: Option<&'a Lesson>,
+    /// The id of one wrong solution of `lesson`.
+    pub wrong: Option<&'a str>,
 }
 
 /// Test runs of wrong solutions that go on while the next one builds. Most
@@ -100,7 +119,7 @@ fn add_time(counter: &AtomicU64, since: Instant) {
     counter.fetch_add(since.elapsed().as_millis() as u64, Ordering::Relaxed);
 }
 
-pub fn gallery(course: &Course, only: Option<&Lesson>, timeout: Duration) -> Result<bool> {
+pub fn gallery(course: &Course, only: Only, timeout: Duration, times: u32) -> Result<bool> {
     if std::env::var_os("CARGO_TARGET_DIR").is_some() {
         return Err(Error::Other(
             "unset CARGO_TARGET_DIR: the gallery builds a copy of the course and needs a \
@@ -108,20 +127,29 @@ pub fn gallery(course: &Course, only: Option<&Lesson>, timeout: Duration) -> Res
                 .into(),
         ));
     }
-    let lessons: Vec<&Lesson> = match only {
+    let lessons: Vec<&Lesson> = match only.lesson {
         Some(lesson) => vec![lesson],
         None => course.lessons.iter().collect(),
     };
     let mut plan = Vec::new();
     for lesson in &lessons {
-        let wrongs = load(course, lesson)?;
+        let mut wrongs = load(course, lesson)?;
+        if let Some(id) = only.wrong {
+            wrongs.retain(|w| w.id == id);
+            if wrongs.is_empty() {
+                return Err(Error::Usage(format!(
+                    "no wrong solution {id} in {}",
+                    course.display_path(&gallery_dir(course, lesson).join("gallery.toml"))
+                )));
+            }
+        }
         if !wrongs.is_empty() {
             plan.push((*lesson, wrongs));
         }
     }
     if plan.is_empty() {
         println!("no wrong solutions in gallery/ for these lessons");
-        return Ok(only.is_none());
+        return Ok(only.lesson.is_none());
     }
 
     let work = course.root.join("target").join("kata-gallery");
@@ -146,7 +174,7 @@ pub fn gallery(course: &Course, only: Option<&Lesson>, timeout: Duration) -> Res
 
     // (lesson, caught) per row, and each lesson's time.
     let mut rows: Vec<(String, bool)> = Vec::new();
-    let mut times: BTreeMap<String, (Duration, u64, u64)> = BTreeMap::new();
+    let mut took: BTreeMap<String, (Duration, u64, u64)> = BTreeMap::new();
     for (lesson, wrongs) in &plan {
         let copy_lesson = copy
             .lesson(&lesson.id)
@@ -165,12 +193,17 @@ pub fn gallery(course: &Course, only: Option<&Lesson>, timeout: Duration) -> Res
             listed.as_ref(),
             &runs,
             timeout,
+            times,
         )?;
         for verdict in &verdicts {
             rows.push((lesson.id.clone(), matches!(verdict, Verdict::Caught(_))));
         }
         // Diffs on disk without an entry are claims nobody checks.
-        for stray in stray_diffs(&dir, wrongs)? {
+        let strays = match only.wrong {
+            Some(_) => Vec::new(),
+            None => stray_diffs(&dir, wrongs)?,
+        };
+        for stray in strays {
             let verdict =
                 Verdict::Broken(format!("{stray} has no [[wrong]] entry in gallery.toml"));
             let wrong = Wrong {
@@ -182,7 +215,7 @@ pub fn gallery(course: &Course, only: Option<&Lesson>, timeout: Duration) -> Res
             print_row(&lesson.id, &wrong, &verdict);
             rows.push((lesson.id.clone(), false));
         }
-        times.insert(
+        took.insert(
             lesson.id.clone(),
             (
                 started.elapsed(),
@@ -199,7 +232,7 @@ pub fn gallery(course: &Course, only: Option<&Lesson>, timeout: Duration) -> Res
         .iter()
         .map(|(lesson, _)| {
             let n = rows.iter().filter(|(l, _)| *l == lesson.id).count();
-            let (took, builds, runs) = times.get(&lesson.id).copied().unwrap_or_default();
+            let (took, builds, runs) = took.get(&lesson.id).copied().unwrap_or_default();
             format!(
                 "{} {n} in {:.0} s (builds {builds} s, test runs {runs} s)",
                 lesson.id,
@@ -208,7 +241,11 @@ pub fn gallery(course: &Course, only: Option<&Lesson>, timeout: Duration) -> Res
         })
         .collect();
     println!("{}", paint(DIM, summary.join(", ")));
-    println!("gallery: {passed} passed, {failed} failed");
+    if times > 1 {
+        println!("gallery: {passed} passed, {failed} failed (each one's tests run {times} times)");
+    } else {
+        println!("gallery: {passed} passed, {failed} failed");
+    }
     Ok(failed == 0)
 }
 
@@ -252,6 +289,7 @@ fn judge_all(
     listed: Option<&Vec<String>>,
     runs: &Path,
     timeout: Duration,
+    times: u32,
 ) -> Result<Vec<Verdict>> {
     use std::sync::mpsc;
     let overlap = !copy.lesson_dir(lesson).join("src/bin").is_dir();
@@ -277,7 +315,8 @@ fn judge_all(
                 loop {
                     let job = jobs_rx.lock().expect("job queue").recv();
                     let Ok((i, exe, prefix)) = job else { break };
-                    let verdict = run_and_judge(copy, lesson, &wrongs[i], &exe, &prefix, timeout);
+                    let verdict =
+                        run_and_judge(copy, lesson, &wrongs[i], &exe, &prefix, timeout, times);
                     if done_tx.send((i, verdict)).is_err() {
                         break;
                     }
@@ -302,7 +341,7 @@ fn judge_all(
                         .expect("the runners live until the channel closes");
                 }
                 Prepared::Ready { exe, prefix } => {
-                    let verdict = run_and_judge(copy, lesson, wrong, &exe, &prefix, timeout);
+                    let verdict = run_and_judge(copy, lesson, wrong, &exe, &prefix, timeout, times);
                     settle(&mut verdicts, i, verdict);
                 }
             }
@@ -322,28 +361,39 @@ fn judge_all(
 
 fn print_row(lesson: &str, wrong: &Wrong, verdict: &Verdict) {
     let subject = format!("{lesson}/{}", wrong.id);
-    let line = match verdict {
-        Verdict::Caught(by) => format!(
-            "{} {subject:<58} caught by {}",
-            paint(OK, "✓"),
-            by.join(", ")
-        ),
+    println!("{}", row(&subject, wrong, verdict));
+}
+
+fn row(subject: &str, wrong: &Wrong, verdict: &Verdict) -> String {
+    let mark = match verdict {
+        Verdict::Caught(_) => paint(OK, "✓"),
+        _ => paint(BAD, "✗"),
+    };
+    format!("{mark} {subject:<58} {}", describe(wrong, verdict))
+}
+
+/// The verdict in words, after the row's mark and subject.
+fn describe(wrong: &Wrong, verdict: &Verdict) -> String {
+    match verdict {
+        Verdict::Caught(by) => format!("caught by {}", by.join(", ")),
         Verdict::NotCaught => format!(
-            "{} {subject:<58} {}: every test of {} passes",
-            paint(BAD, "✗"),
+            "{}: every test of {} passes",
             paint(BOLD, "NOT CAUGHT"),
             wrong.exercise
         ),
         Verdict::CaughtByOthers(by) => format!(
-            "{} {subject:<58} {}: failed {}, but gallery.toml names {}",
-            paint(BAD, "✗"),
+            "{}: failed {}, but gallery.toml names {}",
             paint(BOLD, "NOT CAUGHT by the named tests"),
             by.join(", "),
             wrong.caught_by.join(", ")
         ),
-        Verdict::Broken(why) => format!("{} {subject:<58} {why}", paint(BAD, "✗")),
-    };
-    println!("{line}");
+        Verdict::Broken(why) => why.clone(),
+        Verdict::Sometimes { caught, of, then } => format!(
+            "{} in {caught} run(s) of {of}, then {}",
+            paint(BOLD, "caught only"),
+            describe(wrong, then)
+        ),
+    }
 }
 
 /// The tests of the lesson's binary as shipped, to check that `caught_by`
@@ -432,13 +482,41 @@ fn prepare(
     Ok(Prepared::Ready { exe: own, prefix })
 }
 
-/// Runs the tests an entry names on its prepared wrong solution, and judges it.
+/// Runs the tests an entry names on its prepared wrong solution `times`
+/// times, and judges it: caught only if every run caught it.
 fn run_and_judge(
     copy: &Course,
     lesson: &Lesson,
     wrong: &Wrong,
     exe: &Path,
     _prefix: &str,
+    timeout: Duration,
+    times: u32,
+) -> Verdict {
+    let mut verdict = Verdict::NotCaught;
+    for run in 0..times {
+        verdict = run_once(copy, lesson, wrong, exe, timeout);
+        if !matches!(verdict, Verdict::Caught(_)) {
+            if run > 0 {
+                verdict = Verdict::Sometimes {
+                    caught: run,
+                    of: times,
+                    then: Box::new(verdict),
+                };
+            }
+            break;
+        }
+    }
+    let _ = fs::remove_file(exe);
+    verdict
+}
+
+/// One run of the tests an entry names, judged.
+fn run_once(
+    copy: &Course,
+    lesson: &Lesson,
+    wrong: &Wrong,
+    exe: &Path,
     timeout: Duration,
 ) -> Verdict {
     let running = Instant::now();
@@ -455,7 +533,6 @@ fn run_and_judge(
         Ok(run) => run,
         Err(e) => return Verdict::Broken(format!("its tests could not run: {e}")),
     };
-    let _ = fs::remove_file(exe);
     let mut failed: Vec<String> = run
         .run
         .results
@@ -633,6 +710,35 @@ fn write_if_changed(path: &Path, bytes: &[u8]) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_catch_that_holds_only_sometimes_is_a_failed_row_that_says_so() {
+        let wrong = Wrong {
+            id: "racy".into(),
+            exercise: "pool".into(),
+            mistake: "x".into(),
+            caught_by: vec!["pool::t".into()],
+        };
+        let verdict = Verdict::Sometimes {
+            caught: 2,
+            of: 6,
+            then: Box::new(Verdict::NotCaught),
+        };
+        let line = crate::diagnostics::strip_ansi(&row("l/racy", &wrong, &verdict));
+        assert!(line.starts_with("✗ l/racy "), "{line}");
+        assert!(
+            line.ends_with(
+                "caught only in 2 run(s) of 6, then NOT CAUGHT: every test of pool passes"
+            ),
+            "{line}"
+        );
+        let caught = Verdict::Caught(vec!["pool::t".into()]);
+        let line = crate::diagnostics::strip_ansi(&row("l/racy", &wrong, &caught));
+        assert!(
+            line.starts_with("✓ l/racy ") && line.ends_with("caught by pool::t"),
+            "{line}"
+        );
+    }
 
     const TWO_FILES: &str = "\
 diff --git a/solutions/a/x.rs b/solutions/a/x.rs

@@ -77,9 +77,10 @@ fn tcp_is_up_when_a_connection_is_accepted() {
     };
     assert_eq!(run(&open, T), Ok(()));
     assert_eq!(open.describe(), format!("tcp://127.0.0.1:{}", open.port));
+    let refusing = closed_port();
     let closed = TcpCheck {
         host: "127.0.0.1".into(),
-        port: closed_port().port(),
+        port: refusing.port(),
     };
     assert_eq!(run(&closed, T), Err("connection refused".to_string()));
     let v6 = TcpCheck {
@@ -250,8 +251,9 @@ fn build_makes_the_check_the_inventory_describes() {
         "tcp://127.0.0.1:22"
     );
     // The built check retries as asked: a refused port, 2 retries.
+    let refusing = closed_port();
     let refused = CheckSpec::Tcp {
-        port: closed_port().port(),
+        port: refusing.port(),
     };
     let check = build(&server, &refused, 2, Duration::from_millis(1));
     let outcome = within(DEFAULT_LIMIT, "the built check", move || check.run(T));

@@ -54,10 +54,8 @@ fn every_service_up_exits_0_with_results_on_stdout_only() {
 fn a_service_down_exits_1_and_says_how_many_on_stderr() {
     let dir = tempfile::tempdir().unwrap();
     let (_web, web) = service_up();
-    let file = services_file(
-        dir.path(),
-        &format!("web {web}\ndb {}\n", testkit::closed_port()),
-    );
+    let db = testkit::closed_port();
+    let file = services_file(dir.path(), &format!("web {web}\ndb {}\n", db.addr()));
     svcctl()
         .args(["check", &file])
         .assert()
@@ -190,9 +188,7 @@ fn parse_services_refuses_malformed_lines_with_their_file_line_number() {
 fn is_up_tells_a_listener_from_a_closed_port_and_a_bad_address() {
     let (_listener, up) = service_up();
     assert!(is_up(&up, Duration::from_secs(2)));
-    assert!(!is_up(
-        &testkit::closed_port().to_string(),
-        Duration::from_secs(2)
-    ));
+    let closed = testkit::closed_port();
+    assert!(!is_up(&closed.addr().to_string(), Duration::from_secs(2)));
     assert!(!is_up("no port here", Duration::from_secs(2)));
 }

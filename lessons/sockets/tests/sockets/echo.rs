@@ -305,7 +305,8 @@ fn the_client_gives_up_on_a_silent_server_after_its_timeout() {
 
 #[test]
 fn the_client_reports_a_refused_connection() {
-    let addr = closed_port();
+    let closed = closed_port();
+    let addr = closed.addr();
     let result = within(DEFAULT_LIMIT, "echo to a closed port", move || {
         echo(addr, b"hello", CLIENT_TIMEOUT)
     });

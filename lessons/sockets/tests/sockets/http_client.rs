@@ -18,7 +18,7 @@ use sockets::http_client::{
 use sockets::resolve::{ResolveError, resolve};
 use testkit::{DEFAULT_LIMIT, ShortReads, within};
 
-use crate::{CLIENT_TIMEOUT, closed_port, join, read_head, serve_one};
+use crate::{CLIENT_TIMEOUT, closed_port, closed_port_v6, join, read_head, serve_one};
 
 fn url(host: &str, port: u16, path: &str) -> Url {
     Url {
@@ -445,13 +445,13 @@ fn get_tries_each_address_of_a_name_in_turn() {
 fn connect_any_tries_each_address_in_turn() {
     let live = TcpListener::bind("127.0.0.1:0").unwrap();
     let live_addr = live.local_addr().unwrap();
-    let (closed_a, closed_b) = (closed_port(), closed_port());
+    let (refusing_a, refusing_b) = (closed_port(), closed_port());
+    let (closed_a, closed_b) = (refusing_a.addr(), refusing_b.addr());
     let stream = within(DEFAULT_LIMIT, "connect_any", move || {
         connect_any(&[closed_a, closed_b, live_addr], CLIENT_TIMEOUT)
     })
     .expect("the third address accepts");
     assert_eq!(stream.peer_addr().unwrap(), live_addr);
-    let (closed_a, closed_b) = (closed_port(), closed_port());
     match within(DEFAULT_LIMIT, "connect_any", move || {
         connect_any(&[closed_a, closed_b], CLIENT_TIMEOUT)
     }) {
@@ -464,7 +464,8 @@ fn connect_any_tries_each_address_in_turn() {
 // Catches: http-client-connect-any-loses-the-error.
 #[test]
 fn get_reports_a_refused_connection_and_a_bad_host() {
-    let target = format!("http://127.0.0.1:{}/", closed_port().port());
+    let refusing = closed_port();
+    let target = format!("http://127.0.0.1:{}/", refusing.port());
     match get_within(target, CLIENT_TIMEOUT) {
         Err(HttpError::Io { kind, .. }) => assert_eq!(kind, std::io::ErrorKind::ConnectionRefused),
         other => panic!("expected a refused connection, got {other:?}"),
@@ -567,8 +568,15 @@ fn get_with_tries_each_address_the_lookup_gives() {
             .write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nup")
             .unwrap();
     });
-    let v6_closed = SocketAddr::new(Ipv6Addr::LOCALHOST.into(), closed_port().port());
-    let v4_closed = closed_port();
+    // `[::1]` where nothing listens, or where there is no IPv6 at all (a
+    // port taken on 127.0.0.1 keeps the number from other tests either way).
+    let refusing_v4 = closed_port();
+    let refusing_v6 = closed_port_v6();
+    let v6_closed = match &refusing_v6 {
+        Some(closed) => closed.addr(),
+        None => SocketAddr::new(Ipv6Addr::LOCALHOST.into(), refusing_v4.port()),
+    };
+    let v4_closed = refusing_v4.addr();
     let asked = Arc::new(Mutex::new(Vec::new()));
     let lookup = {
         let asked = Arc::clone(&asked);

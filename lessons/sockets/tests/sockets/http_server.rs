@@ -385,21 +385,64 @@ fn many_clients_at_once_each_get_their_own_code() {
     shutdown(server);
 }
 
-// A client that connects and sends nothing must not keep the others
-// waiting. (A server that serves one connection at a time passes this only
-// when the silent client's thread happens to lose the race for its turn, so
-// it is not claimed as a catch: no test here makes that order certain yet.)
+// Wrong solution caught: one connection at a time: a client that is slow
+// to send its request blocks everyone until its time-out.
+// Catches: http-server-one-connection-at-a-time.
+//
+// The order is made certain, not left to luck: the slow client sends a head
+// with `Expect: 100-continue` and waits for the `100 Continue`. Only the
+// code serving its connection can send that, so once it has come, that
+// connection is being served (and, in a server that serves one at a time,
+// holds the turn) while the client stays silent part-way through its body.
+// The server's time-out (30 s) is longer than the wait for the other
+// client's answer (10 s), so a server that serves one connection at a time
+// cannot answer in time.
 #[test]
 fn a_silent_client_does_not_block_the_others() {
     let server = start(limits());
     let addr = server.local_addr();
-    let silent = TcpStream::connect(addr).expect("connect");
-    within(
-        DEFAULT_LIMIT,
-        "a request beside a silent client",
-        move || post(addr, "http://example.com/beside"),
+    let mut slow = TcpStream::connect(addr).expect("connect");
+    slow.set_read_timeout(Some(CLIENT_TIMEOUT)).unwrap();
+    let url = "http://example.com/slow";
+    let head = format!(
+        "POST /shorten HTTP/1.1\r\nHost: sho.rt\r\nExpect: 100-continue\r\nContent-Length: {}\r\n\r\n",
+        url.len()
     );
-    drop(silent);
+    slow.write_all(head.as_bytes())
+        .expect("send the slow client's head");
+    let interim = crate::read_head(&mut slow)
+        .unwrap_or_else(|e| panic!("no 100 Continue within {CLIENT_TIMEOUT:?} of the head: {e}"));
+    assert!(
+        interim.starts_with("HTTP/1.1 100 "),
+        "the answer to the head of a request that expects 100-continue: {interim:?}"
+    );
+    // Part of the body, then silence: the server is now waiting for the rest.
+    slow.write_all(&url.as_bytes()[..5])
+        .expect("send the start of the slow client's body");
+    let answer = within(
+        DEFAULT_LIMIT,
+        "a request from a second client while the first, its connection served (it got its          100 Continue), is silent part-way through its body: does the server serve one          connection at a time?",
+        move || {
+            let mut other = TcpStream::connect(addr).expect("connect");
+            // Longer than the wait, so that the verdict is the wait's, and
+            // this thread still ends by itself.
+            other.set_read_timeout(Some(DEFAULT_LIMIT * 2)).unwrap();
+            let request = "POST /shorten HTTP/1.1\r\nHost: sho.rt\r\nContent-Length: 25\r\n\r\nhttp://example.com/beside";
+            other
+                .write_all(request.as_bytes())
+                .expect("send the request");
+            let mut reply = Vec::new();
+            other.read_to_end(&mut reply).expect("the answer");
+            reply
+        },
+    );
+    let raw = parse_raw(&answer);
+    assert_eq!(
+        raw.status(),
+        201,
+        "the answer beside a slow client: {raw:?}"
+    );
+    drop(slow);
     shutdown(server);
 }
 

@@ -55,7 +55,7 @@ pub fn join<T: Send + 'static>(handle: JoinHandle<T>, what: &str) -> T {
     }
 }
 
-pub use testkit::closed_port;
+pub use testkit::{closed_port, closed_port_v6};
 
 /// Reads the head of an HTTP message (up to and including the empty
 /// line), one byte at a time so that nothing after it is taken.

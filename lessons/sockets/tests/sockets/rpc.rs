@@ -870,7 +870,8 @@ fn notify_sends_a_request_without_an_id() {
 // until the time-out: a server that is down makes every caller wait).
 #[test]
 fn connecting_to_a_closed_port_is_refused_at_once() {
-    let addr = closed_port();
+    let closed = closed_port();
+    let addr = closed.addr();
     let begun = Instant::now();
     let result = within(DEFAULT_LIMIT, "connect", move || {
         RpcClient::connect(addr, CLIENT_TIMEOUT).map(drop)
