@@ -1,9 +1,10 @@
 //! Exercise 4: 200 servers to check, 10 at a time, results in input order.
 
+use std::cell::RefCell;
 use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
-use std::sync::Barrier;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Barrier, mpsc};
 use std::thread;
 use std::time::Duration;
 
@@ -124,28 +125,51 @@ fn two_hundred_servers_ten_at_a_time() {
     assert_eq!(answers, expected);
 }
 
+/// Sends on its channel when it is dropped: planted in a thread's
+/// thread-local storage, it says that the thread has ended (its destructors
+/// run after everything the thread did, a result it sent included).
+struct SaysEnded(mpsc::Sender<()>);
+
+impl Drop for SaysEnded {
+    fn drop(&mut self) {
+        let _ = self.0.send(());
+    }
+}
+
+thread_local! {
+    static SAYS_ENDED: RefCell<Option<SaysEnded>> = const { RefCell::new(None) };
+}
+
 // Catches: results collected as the calls finish (pushed to a shared `Vec`,
-// or read from a channel in arrival order). Here the last item finishes first
-// and the first item last.
+// or sent through a channel in arrival order, by the item's thread). Here the
+// last item finishes first and the first item last, every time: each call
+// returns only once the thread of the item after it has ended.
 // [gallery: bounded-results-in-completion-order]
 #[test]
 fn results_are_in_input_order_not_completion_order() {
+    const ITEMS: usize = 4;
     let results = within(DEFAULT_LIMIT, "map_bounded", || {
-        map_bounded(vec![3_u64, 2, 1, 0], 4, |slowness| {
-            // Work that takes longer for the earlier items.
-            thread::sleep(Duration::from_millis(40 * slowness));
-            format!("done after {slowness}")
+        let (ended_tx, ended_rx): (Vec<_>, Vec<_>) = (0..ITEMS).map(|_| mpsc::channel()).unzip();
+        // Item i: its own thread's end to announce, and the next item's to
+        // wait for (none for the last item).
+        let mut next_ended: Vec<Option<mpsc::Receiver<()>>> =
+            ended_rx.into_iter().map(Some).collect();
+        next_ended.rotate_left(1);
+        next_ended[ITEMS - 1] = None;
+        let items: Vec<_> = ended_tx.into_iter().zip(next_ended).enumerate().collect();
+        map_bounded(items, ITEMS, |(index, (ended, next_ended))| {
+            SAYS_ENDED.with(|slot| *slot.borrow_mut() = Some(SaysEnded(ended)));
+            if let Some(next_ended) = next_ended {
+                next_ended
+                    .recv_timeout(DEFAULT_LIMIT / 2)
+                    .expect("the next item's thread ends (are all four calls running at once?)");
+            }
+            format!("item {index}")
         })
     });
-    assert_eq!(
-        results,
-        vec![
-            Ok("done after 3".to_string()),
-            Ok("done after 2".to_string()),
-            Ok("done after 1".to_string()),
-            Ok("done after 0".to_string()),
-        ]
-    );
+    let expected: Vec<Result<String, ItemPanicked>> =
+        (0..ITEMS).map(|i| Ok(format!("item {i}"))).collect();
+    assert_eq!(results, expected, "the results are not in input order");
 }
 
 // Catches: `join().unwrap()` (or no `catch_unwind` in a worker), so that one

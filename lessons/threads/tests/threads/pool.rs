@@ -7,9 +7,12 @@ use std::sync::{Arc, Barrier, Mutex, PoisonError, mpsc};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use testkit::asleep::Probe;
+use testkit::asleep::{Probe, watch};
 use testkit::{DEFAULT_LIMIT, thread_cpu_time, thread_wakeups, within, within_or};
 use threads::pool::{JobPanicked, ThreadPool};
+
+/// How long a waiter may take to fall asleep, or a woken one to return.
+const QUICK: Duration = Duration::from_secs(3);
 
 // Wrong solutions caught: a queue that is a stack (the newest job first),
 // or jobs run in any order but the one they were given in.
@@ -219,61 +222,46 @@ fn waiting_for_a_promise_sleeps_instead_of_polling() {
 // Catches: a job that wakes one waiter of several (`notify_one`): a promise
 // can be waited for from several threads (`wait_timeout` takes `&self`), and
 // each must be woken when the result arrives, not at the end of its limit.
+// The job finishes only once all four waiters are seen asleep in
+// `wait_timeout`, so only a notification can wake each of them.
 // [gallery: pool-wait-timeout-sleeps-its-limit,
 // pool-submit-notifies-one-waiter]
 #[test]
 fn every_thread_waiting_on_a_promise_is_woken() {
     const WAITERS: usize = 4;
-    let waited = within(DEFAULT_LIMIT * 2, "four waiters on one promise", || {
+    within(DEFAULT_LIMIT * 2, "four waiters on one promise", || {
         let pool = ThreadPool::new(1);
         let (gate_tx, gate_rx) = mpsc::channel::<()>();
-        let promise = pool.submit(move || {
+        let promise = Arc::new(pool.submit(move || {
             let _ = gate_rx.recv();
             "done"
-        });
-        let promise = &promise;
-        let ready = Barrier::new(WAITERS + 1);
-        let waited = thread::scope(|scope| {
-            let waiters: Vec<_> = (0..WAITERS)
-                .map(|_| {
-                    let ready = &ready;
-                    scope.spawn(move || {
-                        ready.wait();
-                        let ok = promise.wait_timeout(DEFAULT_LIMIT);
-                        (ok, Instant::now())
-                    })
+        }));
+        let waiters: Vec<_> = (0..WAITERS)
+            .map(|n| {
+                let promise = Arc::clone(&promise);
+                watch(&format!("waiter {n}"), move || {
+                    promise.wait_timeout(DEFAULT_LIMIT)
                 })
-                .collect();
-            ready.wait();
-            // Time for the waiters to fall asleep in `wait_timeout`, so that
-            // only a notification can wake them. (A correct promise passes
-            // whether they are asleep yet or not.)
-            thread::sleep(Duration::from_millis(200));
-            let opened = Instant::now();
-            gate_tx.send(()).unwrap();
-            waiters
-                .into_iter()
-                .map(|w| {
-                    let (ok, at) = w.join().unwrap();
-                    assert!(ok, "the job is done");
-                    at.saturating_duration_since(opened)
-                })
-                .collect::<Vec<_>>()
-        });
+            })
+            .collect();
+        for waiter in &waiters {
+            waiter.wait_asleep(QUICK);
+        }
+        gate_tx.send(()).unwrap();
+        for waiter in waiters {
+            // Woken by the result: well before the waiter's own limit.
+            assert!(
+                waiter.join_within(QUICK),
+                "the job is done, but wait_timeout says it is not"
+            );
+        }
         drop(pool);
-        waited
     });
-    for late in waited {
-        assert!(
-            late < DEFAULT_LIMIT / 2,
-            "a waiter returned {late:?} after the job finished: the result \
-             wakes only one of the threads waiting for it"
-        );
-    }
 }
 
 // Catches: `wait` that returns (or panics) before the job is done, instead of
-// sleeping until the job fills the promise.
+// sleeping until the job fills the promise. The job runs only once the
+// waiting thread is seen asleep in `wait`; one that returns first fails.
 // [gallery: pool-wait-returns-early]
 #[test]
 fn wait_sleeps_until_the_job_is_done() {
@@ -282,12 +270,12 @@ fn wait_sleeps_until_the_job_is_done() {
         let (gate_tx, gate_rx) = mpsc::channel::<()>();
         let promise = pool.submit(move || {
             let _ = gate_rx.recv();
-            // Work that takes a while after the word to go.
-            thread::sleep(Duration::from_millis(30));
             42
         });
+        let waiter = watch("wait for a job not yet run", move || promise.wait());
+        waiter.wait_asleep(QUICK);
         gate_tx.send(()).unwrap();
-        promise.wait()
+        waiter.join_within(QUICK)
     });
     assert_eq!(result, Ok(42));
 }
@@ -349,7 +337,10 @@ fn workers_survive_panicking_jobs() {
 // Catches: a pool that drops its queued jobs on shutdown (a "stop" flag the
 // workers check before each job, or a cleared queue), or whose `drop` returns
 // before they have run. The only worker is busy when the pool is dropped,
-// with ten jobs still queued behind it.
+// with ten jobs still queued behind it; it goes on only once `drop` is seen
+// asleep (waiting for it), and the log is read as soon as `drop` returns. A
+// `drop` that returns without waiting has returned, and read an empty log,
+// before the worker could run anything.
 // [gallery: pool-jobs-on-the-caller, pool-drop-does-not-join]
 #[test]
 fn dropping_the_pool_finishes_the_queued_jobs() {
@@ -364,23 +355,22 @@ fn dropping_the_pool_finishes_the_queued_jobs() {
             let log = Arc::clone(&log);
             pool.execute(move || log.lock().unwrap().push(job));
         }
-        let (dropping_tx, dropping_rx) = mpsc::channel();
-        let dropper = thread::spawn(move || {
-            dropping_tx.send(()).unwrap();
+        let dropper = watch("drop a busy pool", move || {
             drop(pool);
+            // What had run when `drop` returned.
+            log.lock().unwrap().clone()
         });
-        dropping_rx.recv().unwrap();
-        // Time for `drop` to get going while the worker is still busy, so
-        // that a pool that throws its queue away has done so. (A correct
-        // pool passes however far `drop` has got.)
-        thread::sleep(Duration::from_millis(50));
+        // Asleep: `drop` waits for the worker. Finished: it did not wait,
+        // and what it left undone shows in the log.
+        dropper.asleep_or_finished(QUICK);
         gate_tx.send(()).unwrap();
-        dropper.join().expect("dropping the pool does not panic");
-        Arc::try_unwrap(log)
-            .map(|log| log.into_inner().unwrap())
-            .unwrap_or_else(|log| log.lock().unwrap().clone())
+        dropper.join_within(QUICK)
     });
-    assert_eq!(log, (0..10).collect::<Vec<_>>(), "every queued job ran");
+    assert_eq!(
+        log,
+        (0..10).collect::<Vec<_>>(),
+        "every queued job ran before dropping the pool returned"
+    );
 }
 
 /// Counts the worker threads that have ended: a job plants a value in its

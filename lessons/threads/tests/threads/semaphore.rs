@@ -6,8 +6,12 @@ use std::sync::{Arc, Barrier};
 use std::thread;
 use std::time::{Duration, Instant};
 
+use testkit::asleep::watch;
 use testkit::{DEFAULT_LIMIT, thread_cpu_time, thread_wakeups, within};
 use threads::semaphore::{Semaphore, TimedOut};
+
+/// How long a waiter may take to fall asleep, or a woken one to return.
+const QUICK: Duration = Duration::from_secs(3);
 
 // Catches: a count that does not go down with each permit or back up with
 // each drop.
@@ -153,70 +157,59 @@ fn a_panicking_holder_gives_its_permit_back() {
 }
 
 // Catches: a permit that is not given back, or whose waiter is not woken,
-// when the holder panics while another thread waits for it.
+// when the holder panics while another thread waits for it. The holder
+// fails only once the waiter is seen asleep in `acquire`, so only a
+// notification can wake it.
 // [gallery: semaphore-drop-skips-release-on-panic,
 // semaphore-drop-no-notify-on-panic, semaphore-drop-without-notify]
 #[test]
 fn a_waiter_gets_the_permit_of_a_holder_that_panics() {
     within(DEFAULT_LIMIT, "a waiter behind a panicking holder", || {
-        let sem = Semaphore::new(1);
-        let sem = &sem;
+        let sem = Arc::new(Semaphore::new(1));
         let (held_tx, held_rx) = mpsc::channel();
         let (fail_tx, fail_rx) = mpsc::channel::<()>();
-        thread::scope(|scope| {
-            let holder = scope.spawn(move || {
+        let holder = {
+            let sem = Arc::clone(&sem);
+            thread::spawn(move || {
                 let _permit = sem.acquire();
                 held_tx.send(()).unwrap();
                 // Wait for the test's word, then fail while holding.
                 let _ = fail_rx.recv();
                 panic!("the holder failed");
-            });
-            if held_rx.recv().is_err() {
-                // The holder ended before it held the permit: show why.
-                std::panic::resume_unwind(holder.join().unwrap_err());
-            }
-            let (waiting_tx, waiting_rx) = mpsc::channel();
-            let waiter = scope.spawn(move || {
-                waiting_tx.send(()).unwrap();
-                drop(sem.acquire());
-            });
-            waiting_rx.recv().unwrap();
-            // Time for the waiter to fall asleep in `acquire`, so that only
-            // a notification can wake it. (A correct semaphore passes
-            // whether it is asleep yet or not.)
-            thread::sleep(Duration::from_millis(50));
-            fail_tx.send(()).unwrap();
-            assert!(holder.join().is_err());
-            waiter.join().expect("the waiter got the permit");
-        });
+            })
+        };
+        if held_rx.recv().is_err() {
+            // The holder ended before it held the permit: show why.
+            std::panic::resume_unwind(holder.join().unwrap_err());
+        }
+        let waiter = {
+            let sem = Arc::clone(&sem);
+            watch("acquire behind a holder", move || drop(sem.acquire()))
+        };
+        waiter.wait_asleep(QUICK);
+        fail_tx.send(()).unwrap();
+        assert!(holder.join().is_err());
+        waiter.join_within(QUICK);
         assert_eq!(sem.available(), 1);
     });
 }
 
-// Catches: a `Drop` that adds the permit back without `notify_one` (the
-// waiter sleeps on), or a waiter that misses a release that comes before it
-// is asleep (a check of the count outside the lock).
+// Catches: a `Drop` that adds the permit back without `notify_one`: the
+// permit is released only once the waiter is seen asleep in `acquire`, so
+// only a notification can wake it.
 // [gallery: semaphore-admits-one-fewer, semaphore-drop-without-notify]
 #[test]
 fn a_waiter_is_woken_when_a_permit_is_released() {
     within(DEFAULT_LIMIT, "a waiter and a release", || {
         let sem = Arc::new(Semaphore::new(1));
         let held = sem.acquire();
-        let (ready_tx, ready_rx) = mpsc::channel();
         let waiter = {
             let sem = Arc::clone(&sem);
-            thread::spawn(move || {
-                ready_tx.send(()).unwrap();
-                drop(sem.acquire());
-            })
+            watch("acquire with no permit free", move || drop(sem.acquire()))
         };
-        ready_rx.recv().unwrap();
-        // Time for the waiter to fall asleep in `acquire`, so that only a
-        // notification can wake it. (A correct semaphore passes whether it
-        // is asleep yet or not.)
-        thread::sleep(Duration::from_millis(50));
+        waiter.wait_asleep(QUICK);
         drop(held);
-        waiter.join().expect("the waiter got the permit");
+        waiter.join_within(QUICK);
         assert_eq!(sem.available(), 1);
     });
 }
@@ -298,32 +291,31 @@ fn a_timed_out_acquire_returns_an_error_and_takes_nothing() {
 }
 
 // Catches: a timed acquire that is never woken by a release (it waits on
-// something no `Drop` notifies) and times out although a permit came back
-// long before its limit.
+// something no `Drop` notifies) and times out, or returns only at its limit,
+// although a permit came back long before. The permit is released only once
+// the waiter is seen asleep in `acquire_timeout`.
 // [gallery: semaphore-admits-one-fewer, semaphore-timeout-sleeps-its-limit]
 #[test]
 fn a_timed_acquire_gets_a_permit_released_in_time() {
     within(DEFAULT_LIMIT * 2, "acquire_timeout and a release", || {
-        let sem = Semaphore::new(1);
-        let sem = &sem;
+        let sem = Arc::new(Semaphore::new(1));
         let held = sem.acquire();
-        thread::scope(|scope| {
-            let (ready_tx, ready_rx) = mpsc::channel();
-            let waiter = scope.spawn(move || {
-                ready_tx.send(()).unwrap();
+        let waiter = {
+            let sem = Arc::clone(&sem);
+            watch("acquire_timeout with no permit free", move || {
                 let started = Instant::now();
                 let got = sem.acquire_timeout(DEFAULT_LIMIT).map(drop);
                 (got, started.elapsed())
-            });
-            ready_rx.recv().unwrap();
-            drop(held);
-            let (got, waited) = waiter.join().unwrap();
-            assert_eq!(got, Ok(()));
-            assert!(
-                waited < DEFAULT_LIMIT / 2,
-                "the release woke the waiter only after {waited:?}"
-            );
-        });
+            })
+        };
+        waiter.wait_asleep(QUICK);
+        drop(held);
+        let (got, waited) = waiter.join_within(DEFAULT_LIMIT / 2);
+        assert_eq!(got, Ok(()));
+        assert!(
+            waited < DEFAULT_LIMIT / 2,
+            "the release woke the waiter only after {waited:?}"
+        );
     });
 }
 

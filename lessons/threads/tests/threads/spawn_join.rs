@@ -97,10 +97,12 @@ fn both_results_come_back() {
     assert_eq!(sauce, Ok(42));
 }
 
-// Catches: `spawn(a).join()` before `spawn(b)`, or running a task on the
-// calling thread: the cooks never meet at the barrier, which needs both of
-// them at once, and the test times out instead of hanging.
-// [gallery: spawn-join-one-after-the-other, spawn-join-b-on-the-caller]
+// Catches: `spawn(a).join()` before `spawn(b)`: the cooks never meet at the
+// barrier, which needs both of them at once, and the test times out instead
+// of hanging. (The second task run on the calling thread while the first
+// runs on its own meets the first here: `each_thread_is_named_after_its_task`
+// catches that one.)
+// [gallery: spawn-join-one-after-the-other]
 #[test]
 fn both_tasks_run_at_the_same_time() {
     let (pasta, sauce) = within(DEFAULT_LIMIT, "join_both with a barrier", || {
