@@ -100,7 +100,8 @@ fn the_jobs_run_on_the_workers_only() {
 
 // Catches: `is_ready` true before the job has run, `wait_timeout` that
 // returns at once or ignores its limit, or that is not woken when the job
-// finishes (it sleeps out its whole limit).
+// finishes (it sleeps out its whole limit): the job finishes only once a
+// thread is seen asleep in `wait_timeout`.
 // [gallery: pool-jobs-on-the-caller, pool-ready-before-the-job,
 // pool-wait-timeout-returns-at-once, pool-wait-timeout-ignores-limit,
 // pool-wait-timeout-sleeps-its-limit]
@@ -109,13 +110,10 @@ fn a_promise_is_ready_once_its_job_is_done() {
     within(DEFAULT_LIMIT * 2, "a promise", || {
         let pool = ThreadPool::new(1);
         let (gate_tx, gate_rx) = mpsc::channel::<()>();
-        let promise = pool.submit(move || {
+        let promise = Arc::new(pool.submit(move || {
             let _ = gate_rx.recv();
-            // Work after the word to go, so that the `wait_timeout` below
-            // is waiting, not merely looking, when the job finishes.
-            thread::sleep(Duration::from_millis(100));
             "row inserted"
-        });
+        }));
         assert!(!promise.is_ready(), "ready before the job could finish");
         let started = Instant::now();
         assert!(!promise.wait_timeout(Duration::from_millis(60)));
@@ -124,15 +122,23 @@ fn a_promise_is_ready_once_its_job_is_done() {
             waited >= Duration::from_millis(60),
             "wait_timeout gave up after {waited:?}, before its limit of 60ms"
         );
+        let waiter = {
+            let promise = Arc::clone(&promise);
+            watch("wait_timeout on a job not done", move || {
+                let started = Instant::now();
+                (promise.wait_timeout(DEFAULT_LIMIT), started.elapsed())
+            })
+        };
+        waiter.wait_asleep(QUICK);
         gate_tx.send(()).unwrap();
-        let started = Instant::now();
-        assert!(promise.wait_timeout(DEFAULT_LIMIT), "the job is done");
-        let waited = started.elapsed();
+        let (done, waited) = waiter.join_within(QUICK);
+        assert!(done, "the job is done");
         assert!(
             waited < DEFAULT_LIMIT / 2,
             "the finished job woke wait_timeout only after {waited:?}"
         );
         assert!(promise.is_ready());
+        let promise = Arc::into_inner(promise).expect("the waiter has let go of the promise");
         assert_eq!(promise.wait(), Ok("row inserted"));
     });
 }
@@ -163,9 +169,10 @@ fn wait_timeout_on_a_finished_promise_leaves_the_result() {
 
 // Catches: a `wait` or `wait_timeout` that polls (a loop with a short
 // `sleep`, or `yield_now`) instead of sleeping on the slot's condition
-// variable. The job takes 300 ms; the waiting thread should sleep through
-// them: a few wake-ups, next to no CPU time. (Wake-ups are counted on Linux
-// only.)
+// variable: every time, since a thread that polls is never seen asleep (it
+// keeps waking up, or never sleeps). Once it is, the job takes 300 ms more,
+// which the waiting thread should sleep through: a few wake-ups, next to no
+// CPU time. (Wake-ups are counted on Linux only.)
 // [gallery: pool-wait-sleep-polls, pool-wait-spins,
 // pool-wait-timeout-sleep-polls]
 #[test]
@@ -180,10 +187,8 @@ fn waiting_for_a_promise_sleeps_instead_of_polling() {
                 let _ = gate_rx.recv();
                 7
             });
-            let (ready_tx, ready_rx) = mpsc::channel();
-            let waiter = thread::spawn(move || {
+            let waiter = watch(what, move || {
                 let (wakeups, cpu) = (thread_wakeups(), thread_cpu_time());
-                ready_tx.send(()).unwrap();
                 let result = if timed {
                     promise.wait_timeout(DEFAULT_LIMIT);
                     promise.wait()
@@ -198,11 +203,11 @@ fn waiting_for_a_promise_sleeps_instead_of_polling() {
                     thread_cpu_time() - cpu,
                 )
             });
-            ready_rx.recv().unwrap();
+            waiter.wait_asleep(QUICK);
             // The time being measured, not a way to order the threads.
             thread::sleep(HOLD);
             gate_tx.send(()).unwrap();
-            waiter.join().expect("the waiter did not panic")
+            waiter.join_within(QUICK)
         });
         assert_eq!(result, Ok(7));
         assert!(

@@ -215,10 +215,11 @@ fn a_waiter_is_woken_when_a_permit_is_released() {
 }
 
 // Catches: a busy-waiting `acquire`, a loop around the count with
-// `yield_now`, a short `sleep`, or nothing at all. The waiter waits 300 ms
-// for the permit; it should sleep through them: a few wake-ups and next to no
-// CPU time. (Wake-ups are counted on Linux only; CPU time on Linux and
-// macOS.)
+// `yield_now`, a short `sleep`, or nothing at all: every time, since a thread
+// that polls is never seen asleep (it keeps waking up, or never sleeps). Once
+// it is, the waiter waits 300 ms more for the permit; it should sleep through
+// them: a few wake-ups and next to no CPU time. (Wake-ups are counted on
+// Linux only; CPU time on Linux and macOS.)
 // [gallery: semaphore-acquire-spins, semaphore-acquire-sleep-polls]
 #[test]
 fn a_waiting_acquire_sleeps_instead_of_polling() {
@@ -226,12 +227,10 @@ fn a_waiting_acquire_sleeps_instead_of_polling() {
     let (wakeups, cpu) = within(DEFAULT_LIMIT, "a waiter for 300 ms", || {
         let sem = Arc::new(Semaphore::new(1));
         let held = sem.acquire();
-        let (ready_tx, ready_rx) = mpsc::channel();
         let waiter = {
             let sem = Arc::clone(&sem);
-            thread::spawn(move || {
+            watch("acquire with no permit free", move || {
                 let (wakeups, cpu) = (thread_wakeups(), thread_cpu_time());
-                ready_tx.send(()).unwrap();
                 drop(sem.acquire());
                 (
                     thread_wakeups()
@@ -241,12 +240,12 @@ fn a_waiting_acquire_sleeps_instead_of_polling() {
                 )
             })
         };
-        ready_rx.recv().unwrap();
+        waiter.wait_asleep(QUICK);
         // Nothing is released while the waiter waits: this sleep is the
         // time being measured, not a way to order the threads.
         thread::sleep(HOLD);
         drop(held);
-        waiter.join().expect("the waiter got the permit")
+        waiter.join_within(QUICK)
     });
     assert!(
         cpu < Duration::from_millis(50),
@@ -321,49 +320,46 @@ fn a_timed_acquire_gets_a_permit_released_in_time() {
 
 // Catches: a timed acquire that gives up after one wake-up that did not get
 // it the permit (`if` instead of `while` around `wait_timeout`), long before
-// its limit. The test holds the only permit and, every 50 ms, gives it back
-// and takes it again at once: each release wakes the waiter, which then finds
-// the permit gone. The waiter may now and then win the race and get the
-// permit (a correct outcome; the round is tried again), but a waiter that
-// gives up early does so at the first release it loses.
+// its limit. The test holds the only permit and, once the waiter is seen
+// asleep (early in its limit), gives it back and takes it again at once: the
+// release wakes the waiter, which then finds the permit gone and must wait
+// on until its limit. The waiter may win the race and get the permit (a
+// correct outcome; the round is tried again), but a waiter that gives up
+// early does so at the release it loses.
 // [gallery: semaphore-timeout-gives-up-after-one-wakeup]
 #[test]
 fn a_timed_acquire_woken_without_a_permit_waits_on_until_its_limit() {
-    const LIMIT: Duration = Duration::from_millis(400);
-    const CHURN: Duration = Duration::from_millis(50);
+    const LIMIT: Duration = Duration::from_secs(1);
     within(DEFAULT_LIMIT * 3, "acquire_timeout against a thief", || {
         for _round in 0..20 {
-            let sem = Semaphore::new(1);
-            let sem = &sem;
+            let sem = Arc::new(Semaphore::new(1));
             let mut held = Some(sem.acquire());
-            let (got, waited) = thread::scope(|scope| {
-                let (ready_tx, ready_rx) = mpsc::channel();
-                let waiter = scope.spawn(move || {
-                    ready_tx.send(()).unwrap();
+            let waiter = {
+                let sem = Arc::clone(&sem);
+                watch("acquire_timeout against a thief", move || {
                     let started = Instant::now();
                     let got = sem.acquire_timeout(LIMIT).map(drop);
-                    (got, started.elapsed())
-                });
-                ready_rx.recv().unwrap();
-                while !waiter.is_finished() {
-                    // Time for the waiter to fall asleep again; this sleep
-                    // orders nothing the assertions depend on.
-                    thread::sleep(CHURN);
-                    drop(held.take());
-                    // Taken back at once, before the woken waiter runs
-                    // (almost always: the waker is already running).
-                    held = sem.try_acquire();
-                    if held.is_none() {
-                        break; // the waiter won this race and has the permit
-                    }
-                }
-                waiter.join().unwrap()
-            });
+                    (got, started, started.elapsed())
+                })
+            };
+            let mut released = None;
+            if waiter.asleep_or_finished(QUICK) {
+                released = Some(Instant::now());
+                drop(held.take());
+                // Taken back at once, before the woken waiter runs (most of
+                // the time: the waker is already running). `None`: the
+                // waiter won this race and has the permit.
+                held = sem.try_acquire();
+            }
+            let (got, started, waited) = waiter.join_within(LIMIT + QUICK);
             drop(held);
+            let early = released.is_some_and(|at| at < started + LIMIT / 2);
             match got {
-                // The waiter beat the test to a released permit: fine, but
-                // nothing was shown. Try again.
+                // The waiter beat the test to a released permit, or was
+                // first seen asleep late: fine, but nothing was shown. Try
+                // again.
                 Ok(()) => continue,
+                Err(_) if !early => continue,
                 Err(timed_out) => {
                     assert_eq!(timed_out, TimedOut { limit: LIMIT });
                     assert!(
@@ -375,12 +371,13 @@ fn a_timed_acquire_woken_without_a_permit_waits_on_until_its_limit() {
                 }
             }
         }
+        panic!("in 20 rounds, the waiter always won the permit or was seen asleep too late");
     });
 }
 
 // Catches: a timed acquire that polls (a loop around `try_acquire` with a
 // short `sleep`, or `yield_now`) instead of sleeping on the condition
-// variable.
+// variable: every time, since a thread that polls is never seen asleep.
 // [gallery: semaphore-timeout-sleep-polls, semaphore-timeout-spins]
 #[test]
 fn a_waiting_timed_acquire_sleeps_instead_of_polling() {
@@ -388,12 +385,10 @@ fn a_waiting_timed_acquire_sleeps_instead_of_polling() {
     let (got, wakeups, cpu) = within(DEFAULT_LIMIT * 2, "a timed waiter for 300 ms", || {
         let sem = Arc::new(Semaphore::new(1));
         let held = sem.acquire();
-        let (ready_tx, ready_rx) = mpsc::channel();
         let waiter = {
             let sem = Arc::clone(&sem);
-            thread::spawn(move || {
+            watch("acquire_timeout with no permit free", move || {
                 let (wakeups, cpu) = (thread_wakeups(), thread_cpu_time());
-                ready_tx.send(()).unwrap();
                 let got = sem.acquire_timeout(DEFAULT_LIMIT).map(drop);
                 (
                     got,
@@ -404,11 +399,11 @@ fn a_waiting_timed_acquire_sleeps_instead_of_polling() {
                 )
             })
         };
-        ready_rx.recv().unwrap();
+        waiter.wait_asleep(QUICK);
         // The time being measured, not a way to order the threads.
         thread::sleep(HOLD);
         drop(held);
-        waiter.join().expect("the waiter did not panic")
+        waiter.join_within(QUICK)
     });
     assert_eq!(got, Ok(()), "the permit was released within the limit");
     assert!(
