@@ -3,11 +3,12 @@
 use std::io::{self, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Barrier};
+use std::sync::{Arc, Barrier, Mutex, PoisonError};
 use std::thread;
 use std::time::{Duration, Instant};
 
 use sockets::echo::{TcpServer, echo, start_echo};
+use testkit::asleep::{Probe, watch};
 use testkit::{DEFAULT_LIMIT, ipv6_loopback_available, threads_named, wait_for, within};
 
 use crate::{CLIENT_TIMEOUT, assert_closed_by_server, assert_no_thread_named, closed_port, join};
@@ -224,20 +225,40 @@ fn shutdown_closes_connections_joins_every_thread_and_frees_the_port() {
 
 // Catches: echo-shutdown-does-not-join (a `shutdown` that closes every
 // connection but returns without joining their threads: a handler still
-// finishing its work outlives the server). This handler needs half a
-// second after its client is gone; `shutdown` must wait for it.
+// finishing its work outlives the server).
+//
+// Every time, not only when the test is slower than the handler: once its
+// client is gone, the handler "cleans up" until the thread that called
+// `shutdown` is asleep in the kernel (waiting in a `join`, as a correct
+// `shutdown` does at that point) or has returned from `shutdown` (a wrong
+// one), and it counts as finished only in the first case. Nothing else puts
+// that thread to sleep once the streams are closed.
 #[test]
 fn shutdown_returns_only_once_every_handler_has_returned() {
     let finished = Arc::new(AtomicBool::new(false));
+    let returned = Arc::new(AtomicBool::new(false));
+    let stopper: Arc<Mutex<Option<Probe>>> = Arc::default();
     let server = TcpServer::start("127.0.0.1:0", "slow", {
-        let finished = Arc::clone(&finished);
+        let (finished, returned, stopper) = (
+            Arc::clone(&finished),
+            Arc::clone(&returned),
+            Arc::clone(&stopper),
+        );
         move |mut stream: TcpStream| {
             let _ = stream.write_all(b"hi");
             let mut buf = [0u8; 64];
             while matches!(stream.read(&mut buf), Ok(n) if n > 0) {}
-            // Cleaning up after the client: flushing a log, say.
-            thread::sleep(Duration::from_millis(500));
-            finished.store(true, Ordering::SeqCst);
+            // Cleaning up after the client (flushing a log, say), until
+            // `shutdown` waits for us or has returned without waiting.
+            let deadline = Instant::now() + DEFAULT_LIMIT;
+            while !returned.load(Ordering::SeqCst) && Instant::now() < deadline {
+                let probe = *stopper.lock().unwrap_or_else(PoisonError::into_inner);
+                if probe.is_some_and(|p| p.is_asleep()) && !returned.load(Ordering::SeqCst) {
+                    finished.store(true, Ordering::SeqCst);
+                    return;
+                }
+                thread::sleep(Duration::from_millis(1));
+            }
         }
     })
     .expect("start a server");
@@ -247,9 +268,22 @@ fn shutdown_returns_only_once_every_handler_has_returned() {
     client
         .read_exact(&mut hi)
         .expect("the handler runs and greets");
-    shutdown(server);
+    let stopping = watch("shutdown", {
+        let (finished, returned, stopper) = (
+            Arc::clone(&finished),
+            Arc::clone(&returned),
+            Arc::clone(&stopper),
+        );
+        move || {
+            *stopper.lock().unwrap_or_else(PoisonError::into_inner) = Some(Probe::current());
+            server.shutdown();
+            let handler_done = finished.load(Ordering::SeqCst);
+            returned.store(true, Ordering::SeqCst);
+            handler_done
+        }
+    });
     assert!(
-        finished.load(Ordering::SeqCst),
+        stopping.join_within(DEFAULT_LIMIT),
         "shutdown returned while a handler was still running"
     );
     drop(client);
