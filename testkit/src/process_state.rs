@@ -118,6 +118,92 @@ pub fn pids_named(name: &str) -> Vec<(u32, ProcessState)> {
     }
 }
 
+/// Whether every thread of process `pid` is asleep and stays asleep: each
+/// in state `S` with the same count of voluntary context switches, and no
+/// thread come or gone, in six looks over 50 ms. `Some(false)` if one runs,
+/// wakes up, starts or ends in that time (or the process is gone or a
+/// zombie); `None` where there is no `/proc` to look in (macOS): the caller
+/// cannot tell, and says so.
+///
+/// A process whose every thread sleeps that long waits for the outside
+/// world (an answer on a socket, a child, a signal): it starts nothing new
+/// until that comes. A thread just spawned and not yet run is runnable
+/// (`R`), not asleep, and so is a thread woken by a connection or an
+/// answer, so "all asleep" also means "nothing about to happen".
+///
+/// For tests of another process that must not conclude "it never does X"
+/// while it may still be getting round to X: wait (bounded) until it is
+/// asleep, then look.
+pub fn process_asleep(pid: u32) -> Option<bool> {
+    #[cfg(target_os = "linux")]
+    {
+        let first = thread_sleep_counts(pid)?;
+        if first.is_empty() {
+            return Some(false);
+        }
+        for _ in 0..5 {
+            std::thread::sleep(std::time::Duration::from_millis(10));
+            if thread_sleep_counts(pid).as_ref() != Some(&first) {
+                return Some(false);
+            }
+        }
+        Some(true)
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        let _ = pid;
+        None
+    }
+}
+
+/// Every thread of `pid` as `(tid, voluntary context switches)`, sorted, if
+/// every one is asleep (state `S`); an empty list if one is not; `None` if
+/// there is no `/proc/<pid>/task` (no such process, or no `/proc`).
+#[cfg(target_os = "linux")]
+fn thread_sleep_counts(pid: u32) -> Option<Vec<(u32, u64)>> {
+    let tasks = std::fs::read_dir(format!("/proc/{pid}/task")).ok()?;
+    let mut counts = Vec::new();
+    for task in tasks.flatten() {
+        let Some(tid) = task.file_name().to_str().and_then(|t| t.parse().ok()) else {
+            continue;
+        };
+        // A thread that ends between the listing and this read has changed.
+        let Ok(status) = std::fs::read_to_string(task.path().join("status")) else {
+            return Some(Vec::new());
+        };
+        let field = |name: &str| {
+            status
+                .lines()
+                .find_map(|line| line.strip_prefix(name))
+                .map(str::trim)
+        };
+        let asleep = field("State:").is_some_and(|state| state.starts_with('S'));
+        let switches = field("voluntary_ctxt_switches:").and_then(|n| n.parse().ok());
+        match switches {
+            Some(switches) if asleep => counts.push((tid, switches)),
+            _ => return Some(Vec::new()),
+        }
+    }
+    counts.sort_unstable();
+    Some(counts)
+}
+
+/// How many sockets process `pid` has open (its file descriptors that are
+/// sockets: TCP connections, listeners, Unix sockets, …), from
+/// `/proc/<pid>/fd`; `None` where there is no `/proc` (macOS) or no such
+/// process. Together with [`process_asleep`]: a monitor asleep with N
+/// sockets open has N checks in flight, whether or not the server side has
+/// accepted them yet.
+pub fn open_sockets(pid: u32) -> Option<usize> {
+    let fds = std::fs::read_dir(format!("/proc/{pid}/fd")).ok()?;
+    Some(
+        fds.flatten()
+            .filter_map(|fd| std::fs::read_link(fd.path()).ok())
+            .filter(|target| target.to_string_lossy().starts_with("socket:"))
+            .count(),
+    )
+}
+
 /// `comm` and the state from the text of `/proc/<pid>/stat`:
 /// `1234 (name with ) maybe) S 1 …`. The name may hold spaces and
 /// parentheses, so it runs to the *last* `)`.
@@ -242,6 +328,65 @@ mod tests {
         child.wait().expect("reap the script");
         assert!(pids_named(&name).is_empty());
         let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn a_process_waiting_on_its_stdin_is_asleep_and_one_that_spins_is_not() {
+        let mut waiting = Command::new("sh")
+            .args(["-c", "read line"])
+            .stdin(std::process::Stdio::piped())
+            .spawn()
+            .expect("spawn sh");
+        let mut spinning = Command::new("sh")
+            .args(["-c", "while :; do :; done"])
+            .spawn()
+            .expect("spawn sh");
+        if cfg!(target_os = "linux") {
+            wait_for(DEFAULT_LIMIT, "the waiting sh asleep", || {
+                process_asleep(waiting.id()) == Some(true)
+            });
+            for _ in 0..5 {
+                assert_eq!(process_asleep(spinning.id()), Some(false));
+            }
+        } else {
+            assert_eq!(process_asleep(waiting.id()), None);
+        }
+        spinning.kill().expect("kill the spinning sh");
+        spinning.wait().expect("reap it");
+        drop(waiting.stdin.take());
+        waiting.wait().expect("reap the waiting sh");
+        assert_ne!(
+            process_asleep(waiting.id()),
+            Some(true),
+            "gone is not asleep"
+        );
+    }
+
+    #[test]
+    fn open_sockets_counts_the_sockets_of_a_process() {
+        // A child whose stdin is a socket, and one without any.
+        let (ours, theirs) = std::os::unix::net::UnixStream::pair().unwrap();
+        let start = |stdin: std::process::Stdio| {
+            Command::new("sleep")
+                .arg("30")
+                .stdin(stdin)
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null())
+                .spawn()
+                .expect("spawn sleep")
+        };
+        let with_socket = start(std::os::fd::OwnedFd::from(theirs).into());
+        let without = start(std::process::Stdio::null());
+        if cfg!(target_os = "linux") {
+            assert_eq!(open_sockets(with_socket.id()), Some(1));
+            assert_eq!(open_sockets(without.id()), Some(0));
+        }
+        drop(ours);
+        for mut child in [with_socket, without] {
+            child.kill().expect("kill sleep");
+            child.wait().expect("reap sleep");
+            assert_eq!(open_sockets(child.id()), None);
+        }
     }
 
     #[test]
