@@ -128,14 +128,26 @@ fn a_command_past_its_timeout_is_killed_with_all_it_started() {
     // Catches: command-kills-only-the-child (the shell dies, its
     // background `sleep` lives on) and command-not-killed (the check waits
     // for the command however long it takes).
+    let dir = tempfile::tempdir().unwrap();
+    let forked = dir.path().join("forked");
     let marker = format!("60.{}", unique_marker());
-    let script = format!("sleep {marker} & sleep {marker}; wait");
+    // The shell itself writes `forked` (`echo` is built in) once it has
+    // started both sleeps: if the file is there when the check returns, the
+    // sleeps were running before the time-out killed anything.
+    let script = format!(
+        "sleep {marker} & sleep {marker} & echo > '{}'; wait",
+        forked.display()
+    );
     let check = command("sh", &["-c", &script], 0);
     wait_for(DEFAULT_LIMIT, "no sleep of this test yet", || {
         !process_running(&marker)
     });
-    let outcome = run(&check, Duration::from_millis(300));
+    let outcome = run(&check, Duration::from_secs(2));
     assert!(outcome.unwrap_err().starts_with("timed out"));
+    assert!(
+        forked.exists(),
+        "the shell did not start its sleeps within the 2 s timeout"
+    );
     wait_for(
         DEFAULT_LIMIT,
         "every sleep the command started gone",
@@ -176,8 +188,8 @@ fn flaky(failures: usize) -> Flaky {
 
 #[test]
 fn retry_runs_again_until_up_and_pauses_longer_each_time() {
-    let inner = flaky(2);
-    let backoff = Duration::from_millis(50);
+    let inner = flaky(3);
+    let backoff = Duration::from_millis(200);
     let retry = Retry {
         inner: inner.clone(),
         retries: 3,
@@ -185,10 +197,33 @@ fn retry_runs_again_until_up_and_pauses_longer_each_time() {
     };
     assert_eq!(run(&retry, T), Ok(()));
     let attempts = inner.attempts.lock().unwrap().clone();
-    assert_eq!(attempts.len(), 3, "up at the third attempt: no fourth");
-    // Catches: retry-without-backoff and retry-backoff-not-doubled.
-    assert!(attempts[1] - attempts[0] >= backoff);
-    assert!(attempts[2] - attempts[1] >= backoff * 2);
+    assert_eq!(attempts.len(), 4, "up at the fourth attempt: no fifth");
+    let gaps: Vec<Duration> = attempts.windows(2).map(|w| w[1] - w[0]).collect();
+    // Catches: retry-without-backoff and retry-backoff-not-doubled. A
+    // sleep never ends early but may end late, on a busy machine by a lot:
+    // the pauses are at least 200, 400 and 800 ms, and each is at least
+    // half its expected growth (100, then 200 ms) longer than the one
+    // before. Equal pauses would need sleeps that overshoot by 200 ms, then
+    // 600 ms, more each time; doubled ones fail only if a sleep overshoots
+    // 100 ms more than the next one does.
+    let pauses = [backoff, backoff * 2, backoff * 4];
+    for (i, (gap, pause)) in gaps.iter().zip(pauses).enumerate() {
+        assert!(
+            *gap >= pause,
+            "pause {} was {gap:?}, expected {pause:?}",
+            i + 1
+        );
+    }
+    for i in 1..gaps.len() {
+        let growth = gaps[i].saturating_sub(gaps[i - 1]);
+        assert!(
+            growth >= pauses[i - 1] / 2,
+            "pause {} ({:?}) is not about twice pause {i} ({:?})",
+            i + 1,
+            gaps[i],
+            gaps[i - 1]
+        );
+    }
     assert_eq!(retry.describe(), "flaky");
 }
 
