@@ -115,9 +115,20 @@ fn a_promise_is_ready_once_its_job_is_done() {
             "row inserted"
         }));
         assert!(!promise.is_ready(), "ready before the job could finish");
-        let started = Instant::now();
-        assert!(!promise.wait_timeout(Duration::from_millis(60)));
-        let waited = started.elapsed();
+        let early = {
+            let promise = Arc::clone(&promise);
+            watch("wait_timeout(60 ms) on a job not done", move || {
+                let started = Instant::now();
+                (
+                    promise.wait_timeout(Duration::from_millis(60)),
+                    started.elapsed(),
+                )
+            })
+        };
+        // Bounded: a `wait_timeout` that ignores its limit waits for a job
+        // that waits for the gate.
+        let (done, waited) = early.join_within(QUICK);
+        assert!(!done, "wait_timeout says a job that has not run is done");
         assert!(
             waited >= Duration::from_millis(60),
             "wait_timeout gave up after {waited:?}, before its limit of 60ms"
