@@ -4,12 +4,13 @@ use std::io::{Cursor, Write};
 use std::net::TcpStream;
 use std::sync::mpsc;
 use std::thread::{self, JoinHandle};
-use std::time::Duration;
 
 use proptest::prelude::*;
 use proptest::test_runner::Config;
 use sockets::framing::{FrameError, FrameReader, LineReader, write_frame, write_line};
 use testkit::{DEFAULT_LIMIT, RecordingWriter, ShortReads, loopback_pair, within};
+
+use crate::{current_tid, settled_sleeps};
 
 /// The bytes of one length-prefixed frame, built by hand.
 fn frame(payload: &[u8]) -> Vec<u8> {
@@ -267,54 +268,70 @@ fn the_stream_ending_inside_a_frame_is_an_error() {
     );
 }
 
-/// Runs `read` on a thread of its own and returns what it sends.
-fn reading<T: Send + 'static>(
-    read: impl FnOnce() -> T + Send + 'static,
-) -> (mpsc::Receiver<T>, JoinHandle<()>) {
+/// A reader on a thread of its own: what it sends, its handle, its kernel
+/// id (see [`settled_sleeps`]).
+struct Reading<T> {
+    rx: mpsc::Receiver<T>,
+    handle: JoinHandle<()>,
+    tid: Option<u32>,
+}
+
+/// Runs `read` on a thread of its own.
+fn reading<T: Send + 'static>(read: impl FnOnce() -> T + Send + 'static) -> Reading<T> {
     let (tx, rx) = mpsc::channel();
+    let (tid_tx, tid_rx) = mpsc::channel();
     let handle = thread::spawn(move || {
+        let _ = tid_tx.send(current_tid());
         let _ = tx.send(read());
     });
-    (rx, handle)
+    let tid = tid_rx.recv().expect("the reader says who it is");
+    Reading { rx, handle, tid }
 }
 
 /// Writes `bytes` one per `write` with Nagle off, and checks between bytes
-/// that the reader has not returned before the last one. Returns what the
+/// that the reader has not returned before the last one. Each byte is sent
+/// once the reader has woken up for the one before and waits again (or has
+/// returned): so it gets them one at a time, and a reader that returns too
+/// early is caught every time, however slow the machine. Returns what the
 /// reader returned at last.
 fn trickle<T: std::fmt::Debug + Send + 'static>(
     client: &mut TcpStream,
     bytes: &[u8],
-    rx: mpsc::Receiver<T>,
-    reader: JoinHandle<()>,
+    reader: Reading<T>,
 ) -> T {
+    let Reading { rx, handle, tid } = reader;
+    // The reader's panic (a `todo!`?).
+    let propagate = |handle: JoinHandle<()>| -> ! {
+        match handle.join() {
+            Err(panic) => std::panic::resume_unwind(panic),
+            Ok(()) => panic!("the reader ended without returning"),
+        }
+    };
     client.set_nodelay(true).unwrap();
+    // Waiting for the first byte.
+    let mut sleeps = settled_sleeps(tid, &handle, None);
     for (i, byte) in bytes.iter().enumerate() {
         client.write_all(&[*byte]).unwrap();
         if i + 1 == bytes.len() {
             break;
         }
-        match rx.recv_timeout(Duration::from_millis(5)) {
+        sleeps = settled_sleeps(tid, &handle, sleeps);
+        match rx.try_recv() {
             Ok(early) => panic!(
                 "the reader returned {early:?} after {} of {} bytes",
                 i + 1,
                 bytes.len()
             ),
-            Err(mpsc::RecvTimeoutError::Timeout) => {}
-            Err(mpsc::RecvTimeoutError::Disconnected) => {
-                // The reader panicked (a `todo!`?): show its panic.
-                match reader.join() {
-                    Err(panic) => std::panic::resume_unwind(panic),
-                    Ok(()) => unreachable!("the reader sends before it ends"),
-                }
-            }
+            Err(mpsc::TryRecvError::Empty) => {}
+            Err(mpsc::TryRecvError::Disconnected) => propagate(handle),
         }
     }
     match rx.recv_timeout(DEFAULT_LIMIT) {
         Ok(value) => value,
-        Err(_) => match reader.join() {
-            Err(panic) => std::panic::resume_unwind(panic),
-            Ok(()) => panic!("the reader did not return after the last byte"),
-        },
+        Err(mpsc::RecvTimeoutError::Disconnected) => propagate(handle),
+        Err(mpsc::RecvTimeoutError::Timeout) => {
+            panic!("the reader did not return after the last byte")
+        }
     }
 }
 
@@ -325,8 +342,8 @@ fn trickle<T: std::fmt::Debug + Send + 'static>(
 #[test]
 fn a_frame_sent_one_byte_at_a_time_over_tcp_comes_out_whole() {
     let (mut client, server) = loopback_pair();
-    let (rx, reader) = reading(move || FrameReader::new(server, 1024).read_frame());
-    let got = trickle(&mut client, &frame(b"one byte at a time"), rx, reader);
+    let reader = reading(move || FrameReader::new(server, 1024).read_frame());
+    let got = trickle(&mut client, &frame(b"one byte at a time"), reader);
     assert_eq!(got, Ok(Some(b"one byte at a time".to_vec())));
 }
 
@@ -334,8 +351,8 @@ fn a_frame_sent_one_byte_at_a_time_over_tcp_comes_out_whole() {
 #[test]
 fn a_line_sent_one_byte_at_a_time_over_tcp_comes_out_whole() {
     let (mut client, server) = loopback_pair();
-    let (rx, reader) = reading(move || LineReader::new(server, 1024).read_line());
-    let got = trickle(&mut client, b"one byte at a time\n", rx, reader);
+    let reader = reading(move || LineReader::new(server, 1024).read_line());
+    let got = trickle(&mut client, b"one byte at a time\n", reader);
     assert_eq!(got, Ok(Some(b"one byte at a time".to_vec())));
 }
 

@@ -18,7 +18,10 @@ use sockets::http_client::{
 use sockets::resolve::{ResolveError, resolve};
 use testkit::{DEFAULT_LIMIT, ShortReads, within};
 
-use crate::{CLIENT_TIMEOUT, closed_port, closed_port_v6, join, read_head, serve_one};
+use crate::{
+    CLIENT_TIMEOUT, closed_port, closed_port_v6, current_tid, join, read_head, serve_one,
+    settled_sleeps,
+};
 
 fn url(host: &str, port: u16, path: &str) -> Url {
     Url {
@@ -332,27 +335,42 @@ fn get_returns_after_content_length_bytes_even_if_the_connection_stays_open() {
 // message): the body comes in two pieces, and the client must wait for
 // the second.
 // Catches: http-client-head-in-one-read.
+//
+// Every time, not only when the client is quick: the second piece is sent
+// only once the kernel has seen the client's thread wake up for the first
+// (it went to sleep again since) or return. A client that took the first
+// read for the whole response has returned by then; a correct one is asleep
+// again, waiting for the rest.
 #[test]
 fn a_body_that_comes_in_pieces_is_read_whole() {
+    let (asked_tx, asked_rx) = mpsc::channel::<()>();
+    let (first_tx, first_rx) = mpsc::channel::<()>();
     let (sent_tx, sent_rx) = mpsc::channel::<()>();
-    let (go_tx, go_rx) = mpsc::channel::<()>();
+    let (second_tx, second_rx) = mpsc::channel::<()>();
     let (addr, server) = serve_one(move |mut stream| {
         stream.set_nodelay(true).unwrap();
         read_head(&mut stream).expect("read the request head");
+        let _ = asked_tx.send(());
+        // Each `recv_timeout` gives up if the test has gone (a panic).
+        if first_rx.recv_timeout(DEFAULT_LIMIT).is_err() {
+            return;
+        }
         stream
             .write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 11\r\n\r\nhello")
             .unwrap();
-        sent_tx.send(()).unwrap();
-        // `go_rx` gives up if the test has gone (a panic).
-        if go_rx.recv_timeout(DEFAULT_LIMIT).is_ok() {
+        let _ = sent_tx.send(());
+        if second_rx.recv_timeout(DEFAULT_LIMIT).is_ok() {
             stream.write_all(b" world").unwrap();
         }
     });
     let target = format!("http://127.0.0.1:{}/", addr.port());
+    let (tid_tx, tid_rx) = mpsc::channel();
     let (result_tx, result_rx) = mpsc::channel();
     let client = thread::spawn(move || {
-        let _ = result_tx.send(get(&target, CLIENT_TIMEOUT));
+        let _ = tid_tx.send(current_tid());
+        let _ = result_tx.send(get(&target, DEFAULT_LIMIT));
     });
+    let tid = tid_rx.recv().expect("the client thread says who it is");
     // The client's panic (a `todo!`?), once it ended without a result.
     let propagate = |client: thread::JoinHandle<()>| -> ! {
         match client.join() {
@@ -361,7 +379,7 @@ fn a_body_that_comes_in_pieces_is_read_whole() {
         }
     };
     let deadline = Instant::now() + DEFAULT_LIMIT;
-    while sent_rx.recv_timeout(Duration::from_millis(20)).is_err() {
+    while asked_rx.recv_timeout(Duration::from_millis(20)).is_err() {
         if client.is_finished() {
             match result_rx.try_recv() {
                 Ok(early) => panic!("get returned before the server answered: {early:?}"),
@@ -373,13 +391,21 @@ fn a_body_that_comes_in_pieces_is_read_whole() {
             "the request never reached the fake server"
         );
     }
-    // The first piece is out: get must still be waiting for the second.
-    match result_rx.recv_timeout(Duration::from_millis(100)) {
+    // The client now waits for the answer: asleep, its sleeps counted.
+    let before = settled_sleeps(tid, &client, None);
+    first_tx.send(()).unwrap();
+    sent_rx
+        .recv_timeout(DEFAULT_LIMIT)
+        .expect("the fake server sends the first piece");
+    // Woken by the first piece: then asleep again (a correct client waits
+    // for the rest), or returned (one that took one read for all).
+    settled_sleeps(tid, &client, before);
+    match result_rx.try_recv() {
         Ok(early) => panic!("get returned before the body was complete: {early:?}"),
-        Err(mpsc::RecvTimeoutError::Disconnected) => propagate(client),
-        Err(mpsc::RecvTimeoutError::Timeout) => {}
+        Err(mpsc::TryRecvError::Disconnected) => propagate(client),
+        Err(mpsc::TryRecvError::Empty) => {}
     }
-    go_tx.send(()).unwrap();
+    second_tx.send(()).unwrap();
     let result = match result_rx.recv_timeout(DEFAULT_LIMIT) {
         Ok(result) => result,
         Err(mpsc::RecvTimeoutError::Disconnected) => propagate(client),
