@@ -279,3 +279,20 @@ fn checking_a_stub_shows_its_todo_and_where_to_go_in_spanish() {
         1
     ));
 }
+
+// Catches: a test whose comment says it catches a wrong solution that the
+// gallery never makes it prove, and a gallery entry that names a test whose
+// comments do not say so (the claim would be invisible to a reader).
+#[test]
+fn every_catches_comment_is_a_claim_the_gallery_proves() {
+    use harness::cmd::gallery::{claims, load};
+    let course = harness::course::Course::load(&course_root()).expect("the course loads");
+    let mut all = Vec::new();
+    for lesson in &course.lessons {
+        let wrongs = load(&course, lesson).expect("gallery.toml loads");
+        for (id, what) in claims::disagreements(&course, lesson, &wrongs).expect("tests read") {
+            all.push(format!("{}/{id}: {what}", lesson.id));
+        }
+    }
+    assert!(all.is_empty(), "{}", all.join("\n"));
+}

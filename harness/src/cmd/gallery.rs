@@ -3,8 +3,10 @@
 //! lists wrong solutions; each is a small diff against the reference solution
 //! (`gallery/<id>/<wrong>.diff`). For every one, this command applies the diff
 //! to a copy of the course, builds the lesson against it and runs the
-//! exercise's tests: the wrong solution must fail at least one of the tests
-//! that its entry names. The learner never sees any of it: stubs, `kata check`
+//! exercise's tests: the wrong solution must fail every test that its entry
+//! names (a named test that passes is a claim that does not hold), and the
+//! tests' `// Catches:` comments must claim exactly what the entries name
+//! ([`claims`]). The learner never sees any of it: stubs, `kata check`
 //! and `kata list` do not read `gallery/`.
 //!
 //! The copy lives in `target/kata-gallery/course` with a target folder of its
@@ -32,6 +34,8 @@ use crate::libtest::Outcome;
 use crate::runner::{self, Build, Selection, Variant};
 use crate::ui::{BAD, BOLD, DIM, OK, paint};
 
+pub mod claims;
+
 /// What a lesson's `gallery.toml` holds.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -50,7 +54,7 @@ pub struct Wrong {
     pub exercise: String,
     /// The mistake in a sentence, as the book lists it.
     pub mistake: String,
-    /// Tests of the exercise of which at least one must fail.
+    /// Tests of the exercise, each of which must fail.
     pub caught_by: Vec<String>,
 }
 
@@ -75,8 +79,14 @@ pub fn load(course: &Course, lesson: &Lesson) -> Result<Vec<Wrong>> {
 /// How one wrong solution fared.
 #[derive(Debug)]
 enum Verdict {
-    /// One of the named tests failed (the names of all that did).
+    /// Every named test failed (their names; a test that hung says so).
     Caught(Vec<String>),
+    /// Some named tests failed (`by`), others passed (`not_by`): the
+    /// comments of the latter claim a catch that does not hold.
+    Partly {
+        by: Vec<String>,
+        not_by: Vec<String>,
+    },
     /// Every test passed: the claim is false.
     NotCaught,
     /// Tests failed, but none of those named.
@@ -184,6 +194,15 @@ pub fn gallery(course: &Course, only: Only, timeout: Duration, times: u32) -> Re
         let started = Instant::now();
         BUILD_MS.store(0, Ordering::Relaxed);
         RUN_MS.store(0, Ordering::Relaxed);
+        // Claims in comments that the entries do not make, or the reverse.
+        for (id, what) in claims::disagreements(course, lesson, wrongs)? {
+            println!(
+                "{} {:<58} {what}",
+                paint(BAD, "✗"),
+                format!("{}/{id}", lesson.id)
+            );
+            rows.push((lesson.id.clone(), false));
+        }
         let verdicts = judge_all(
             course,
             &copy,
@@ -387,6 +406,12 @@ fn describe(wrong: &Wrong, verdict: &Verdict) -> String {
             by.join(", "),
             wrong.caught_by.join(", ")
         ),
+        Verdict::Partly { by, not_by } => format!(
+            "caught by {}, but {} by {}, which gallery.toml names",
+            by.join(", "),
+            paint(BOLD, "NOT CAUGHT"),
+            not_by.join(", ")
+        ),
         Verdict::Broken(why) => why.clone(),
         Verdict::Sometimes { caught, of, then } => format!(
             "{} in {caught} run(s) of {of}, then {}",
@@ -555,7 +580,19 @@ fn run_once(
         })
         .cloned()
         .collect();
-    if !named.is_empty() {
+    let passed_named: Vec<String> = run
+        .run
+        .results
+        .iter()
+        .filter(|r| matches!(r.outcome, Outcome::Passed) && wrong.caught_by.contains(&r.name))
+        .map(|r| r.name.clone())
+        .collect();
+    if !named.is_empty() && !passed_named.is_empty() {
+        Verdict::Partly {
+            by: named,
+            not_by: passed_named,
+        }
+    } else if !named.is_empty() {
         Verdict::Caught(named)
     } else if failed.is_empty() && run.abnormal_end().is_none() {
         Verdict::NotCaught
@@ -730,6 +767,18 @@ mod tests {
             line.ends_with(
                 "caught only in 2 run(s) of 6, then NOT CAUGHT: every test of pool passes"
             ),
+            "{line}"
+        );
+        let partly = Verdict::Partly {
+            by: vec!["pool::t".into()],
+            not_by: vec!["pool::u".into()],
+        };
+        let line = crate::diagnostics::strip_ansi(&row("l/racy", &wrong, &partly));
+        assert!(
+            line.starts_with("✗ l/racy ")
+                && line.ends_with(
+                    "caught by pool::t, but NOT CAUGHT by pool::u, which gallery.toml names"
+                ),
             "{line}"
         );
         let caught = Verdict::Caught(vec!["pool::t".into()]);

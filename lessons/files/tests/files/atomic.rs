@@ -109,8 +109,8 @@ fn the_target_holds_its_old_content_until_the_rename() {
     assert_eq!(fs::read_to_string(&path).unwrap(), "10.0.0.7 web-2\n");
 }
 
-// Catches: atomic-mode-after-rename, atomic-mode-after-writing: the
-// temporary file has the target's mode before the first byte of the secret
+// Catches: atomic-mode-after-rename, atomic-mode-after-writing,
+// atomic-default-mode: the temporary file has the target's mode before the first byte of the secret
 // is written into it; a mode set after the write, or after the rename,
 // leaves the secret readable by everyone for a while.
 #[test]
@@ -164,11 +164,12 @@ fn two_writers_at_once_do_not_share_a_temporary_file() {
     );
 }
 
-// Catches: atomic-writes-in-place (by luck: the deterministic catch is
-// `the_target_holds_its_old_content_until_the_rename`): truncating and
-// rewriting the file in place. A reader running at the same time then sees
-// an empty file or a mix of old and new. Here the reader checks every read
-// it makes while the writer replaces a 64 KiB file 200 times.
+// A reader running while the file is replaced sees all of the old content
+// or all of the new, never an empty file or a mix. Here the reader checks
+// every read it makes while the writer replaces a 64 KiB file 200 times.
+// (A file written in place fails this only when the reader's timing lands,
+// so no catch is claimed here: the_target_holds_its_old_content_until_the_rename
+// catches that mistake every time.)
 #[test]
 fn a_reader_sees_the_whole_old_or_the_whole_new_content() {
     let dir = tempfile::tempdir().unwrap();

@@ -310,7 +310,8 @@ fn restore_refuses_a_symlink_that_points_outside() {
     assert_refused(&[Entry::Symlink("root", &absolute)], "root", &root);
 }
 
-// Catches: backup-restore-ignores-link-targets.
+// A hard link to a file outside the destination is refused, like a
+// symbolic one.
 #[test]
 fn restore_refuses_a_hard_link_to_a_file_outside() {
     let dir = tempfile::tempdir().unwrap();
@@ -661,8 +662,8 @@ fn a_backup_refuses_special_files_and_leaves_no_archive() {
     assert_unsupported(&src, &socket, &dir.path().join("backups"));
 }
 
-// Catches: backup-stores-outward-links, backup-checks-link-names-only. A
-// link that `restore` would refuse makes a backup that can never be
+// Catches: backup-stores-outward-links, backup-checks-link-names-only,
+// backup-keeps-partial-archive. A link that `restore` would refuse makes a backup that can never be
 // restored: an absolute link (the real `/etc/localtime ->
 // /usr/share/zoneinfo/…`), one that climbs out of the folder, and one
 // that climbs out through another link (`nginx/top -> ..` is the folder
@@ -683,7 +684,6 @@ fn a_backup_refuses_links_that_restore_would_refuse() {
     }
 }
 
-// Catches: backup-stores-outward-links, backup-restore-checks-names-only.
 // Backup and restore agree: links that stay inside, however they get
 // there, are backed up and restored as links. GNU tar lists the backup
 // (names sorted, a folder before its content, links as links); Python's
