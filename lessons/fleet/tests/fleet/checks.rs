@@ -195,6 +195,7 @@ fn retry_runs_again_until_up_and_pauses_longer_each_time() {
         retries: 3,
         backoff,
     };
+    // Catches: retry-off-by-one (3 attempts, all failed: down).
     assert_eq!(run(&retry, T), Ok(()));
     let attempts = inner.attempts.lock().unwrap().clone();
     assert_eq!(attempts.len(), 4, "up at the fourth attempt: no fifth");

@@ -85,6 +85,7 @@ fn check_writes_json_for_scripts() {
     let (_dir, inventory) = inventory_of(&fleet);
     let (code, stdout, _) = run(&["check", &inventory, "--format", "json"]);
     assert_eq!(code, 1);
+    // Catches: logs-on-stdout (a summary line after the JSON is no JSON).
     let doc: serde_json::Value = serde_json::from_str(&stdout).expect("only JSON on stdout");
     assert_eq!(doc["schema"], 1);
     assert_eq!(doc["checks"][0]["server"], "web-001");
@@ -425,6 +426,7 @@ fn sigterm_during_a_round_ends_it_within_the_timeout() {
     wait_for(DEFAULT_LIMIT, "a check in flight", || {
         fleet.in_flight() == 1
     });
+    // Catches: sigterm-ignored too (killed by the signal: no exit code).
     assert_eq!(serving.terminate(), Some(0));
     assert!(fleet.connections() < 10, "it went on checking");
 }

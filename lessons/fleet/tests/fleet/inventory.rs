@@ -244,6 +244,7 @@ fn duplicate_names_and_servers_without_checks_are_refused() {
 
 #[test]
 fn bad_defaults_are_refused() {
+    // Catches: duration-without-unit (`timeout: 2` in the defaults too).
     for (defaults, field) in [
         ("{ timeout: 2 }", "defaults.timeout"),
         ("{ timeout: fast }", "defaults.timeout"),
