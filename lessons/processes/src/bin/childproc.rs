@@ -12,10 +12,9 @@
 //!                                ("ooo…\n" and "eee…\n"), then exit 0
 //! childproc echo                 copy each line of stdin to stdout at once
 //!                                (flushed), until stdin ends
-//! childproc slot DIR             (the parallel limit) create DIR/live/PID and
-//!                                DIR/held/PID, wait until DIR/go exists,
-//!                                remove DIR/live/PID and print `peak N`: the
-//!                                most files seen in DIR/live while alive
+//! childproc slot DIR             (the parallel limit) create DIR/held/PID,
+//!                                wait until DIR/go-PID exists (its own
+//!                                ticket), print `released`
 //! childproc relay WAIT MARK TEXT wait until the file WAIT exists, print TEXT,
 //!                                create the file MARK ("-": no file to wait
 //!                                for, or to create)
@@ -25,9 +24,9 @@
 //! childproc late-err WAIT MARK TEXT
 //!                                (a pipeline stage) copy stdin to stdout and
 //!                                close stdout; wait until the file WAIT
-//!                                exists, then 200 ms more; print TEXT on
-//!                                stderr and close stderr; create the file
-//!                                MARK ("-": none)
+//!                                exists ("-": no wait); print TEXT on stderr
+//!                                and close stderr; create the file MARK
+//!                                ("-": none)
 //! childproc setsid PIDFILE       move to a session (and process group) of
 //!                                its own, write its pid to PIDFILE, keep
 //!                                stdout and stderr open and wait (20 s at
@@ -151,35 +150,20 @@ fn wait_for(path: &Path) -> bool {
     true
 }
 
-fn count(dir: &Path) -> usize {
-    fs::read_dir(dir).map(|d| d.count()).unwrap_or(0)
-}
-
 fn slot(dir: &Path) -> ExitCode {
     let pid = std::process::id().to_string();
-    let live = dir.join("live");
     let held = dir.join("held");
-    let me = live.join(&pid);
-    if fs::create_dir_all(&live).is_err()
-        || fs::create_dir_all(&held).is_err()
-        || fs::write(&me, "").is_err()
-    {
+    if fs::create_dir_all(&held).is_err() || fs::write(held.join(&pid), "").is_err() {
         eprintln!("childproc: cannot write in {}", dir.display());
         return ExitCode::from(3);
     }
-    // Counted when our own file exists, and again once released: a runner
-    // that started more than its limit shows it in one of the two counts.
-    let mut peak = count(&live);
-    let _ = fs::write(held.join(&pid), "");
-    let released = wait_for(&dir.join("go"));
-    peak = peak.max(count(&live));
-    let _ = fs::remove_file(&me);
-    println!("peak {peak}");
-    if released {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(3)
+    // Released one at a time, by the test, when it has seen how many hold a
+    // place at once.
+    if !wait_for(&dir.join(format!("go-{pid}"))) {
+        return ExitCode::from(3);
     }
+    println!("released");
+    ExitCode::SUCCESS
 }
 
 fn relay(wait: &str, mark: &str, text: &str) -> ExitCode {
@@ -239,14 +223,8 @@ fn late_err(wait: &str, mark: &str, text: &str) -> ExitCode {
         eprintln!("childproc: cannot close stdout");
         return ExitCode::from(3);
     }
-    if wait != "-" {
-        if !wait_for(Path::new(wait)) {
-            return ExitCode::from(3);
-        }
-        // The stage that created WAIT closed its stderr before: this gap
-        // puts the two ends of stderr far apart in time, so that a reader
-        // woken by the first one has long reported it when the second comes.
-        thread::sleep(Duration::from_millis(200));
+    if wait != "-" && !wait_for(Path::new(wait)) {
+        return ExitCode::from(3);
     }
     eprintln!("{text}");
     if !close_stderr() {

@@ -9,7 +9,7 @@
 //! hanging the run.
 
 use std::io::Write;
-use std::process::Command;
+use std::process::{Command, Stdio};
 
 use testkit::{DEFAULT_LIMIT, within};
 
@@ -17,6 +17,7 @@ mod exit_codes;
 mod parallel;
 mod pipes;
 mod run;
+mod settle;
 mod streaming;
 mod timeout;
 
@@ -57,6 +58,33 @@ pub fn in_a_rerun_with_a_pipe_as_stdin(test: &str, scenario: impl FnOnce()) {
         .write_all(TEST_STDIN.as_bytes())
         .expect("fill the pipe");
     drop(writer);
+    rerun(
+        test,
+        Stdio::from(reader),
+        &format!("with a pipe as stdin ({TEST_STDIN:?}, then closed)"),
+    );
+}
+
+/// Runs `scenario` in a new run of this test binary that runs only the test
+/// `test` (stdin: `/dev/null`), and fails with the re-run's output if the
+/// scenario fails there. In the re-run itself, runs `scenario`.
+///
+/// Why: there, every thread and every child process of the test process
+/// belongs to the scenario (the other tests run in the first process), so
+/// the scenario can wait until the code under test has settled, with
+/// [`settle::others_asleep`] and [`settle::children`], instead of guessing
+/// how long that takes.
+pub fn in_a_process_of_its_own(test: &str, scenario: impl FnOnce()) {
+    if std::env::var(RERUN).as_deref() == Ok(test) {
+        scenario();
+        return;
+    }
+    rerun(test, Stdio::null(), "in a process of its own");
+}
+
+/// Runs the test `test` alone in a new run of this test binary, `stdin` as
+/// its stdin, and fails with its output unless it passed.
+fn rerun(test: &str, stdin: Stdio, how: &str) {
     let exe = std::env::current_exe().expect("the test binary's path");
     let test_name = test.to_string();
     let output = within(
@@ -66,7 +94,7 @@ pub fn in_a_rerun_with_a_pipe_as_stdin(test: &str, scenario: impl FnOnce()) {
             Command::new(exe)
                 .args([&test_name, "--exact", "--nocapture", "--test-threads=1"])
                 .env(RERUN, &test_name)
-                .stdin(reader)
+                .stdin(stdin)
                 .output()
                 .expect("re-run the test binary")
         },
@@ -80,7 +108,6 @@ pub fn in_a_rerun_with_a_pipe_as_stdin(test: &str, scenario: impl FnOnce()) {
         .collect();
     assert!(
         output.status.success() && stdout.contains("test result: ok. 1 passed;"),
-        "{test} failed in a re-run of the test binary with a pipe as stdin \
-         ({TEST_STDIN:?}, then closed):\n{quoted}"
+        "{test} failed in a re-run of the test binary {how}:\n{quoted}"
     );
 }

@@ -1,15 +1,17 @@
 //! Exercise 6: many commands, at most `max` at once, one exit code.
 
+use std::collections::BTreeSet;
 use std::io;
-use std::path::Path;
-use std::thread;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use processes::parallel::{exit_code, overall_exit_code, run_parallel};
 use processes::run::{Cmd, Output, RunError};
+use testkit::asleep::watch;
 use testkit::{DEFAULT_LIMIT, wait_for, within};
 
-use crate::childproc;
+use crate::settle::{children, others_asleep};
+use crate::{childproc, in_a_process_of_its_own};
 
 fn run_parallel_within(cmds: Vec<Cmd>, max: usize) -> Vec<Result<Output, RunError>> {
     within(DEFAULT_LIMIT * 2, "run_parallel", move || {
@@ -47,51 +49,100 @@ fn results_are_in_input_order_not_completion_order() {
 
 // Catches: parallel-all-at-once (a runner that starts everything at once),
 // parallel-max-plus-one (one that lets `max + 1` run), parallel-one-at-a-time
-// (one that never runs `max` at once). Each `childproc slot` process registers itself in `live/`,
-// counts how many are registered (its "peak"), and holds its place until
-// the test creates `go`; the test waits until `max` of them hold a place.
-// A correct runner cannot start another before one finishes, so no peak is
-// above `max`, and the last of the first `max` sees exactly `max`.
+// (one that never runs `max` at once).
+//
+// Each `childproc slot` process creates `held/<its pid>` and waits for its
+// own ticket, `go-<its pid>`, so no command ends until the test lets it.
+// Before each release the test waits until the runner has settled: every
+// thread of the runner asleep (waiting for its children), and every child
+// process of the test a slot that holds a place (none forked and not yet
+// registered, none released and not yet reaped). Nothing can then start
+// another command until the test releases one: so the slots holding a place
+// are all the runner will run at once, and there must be exactly `max` of
+// them (fewer once fewer are left). A runner with one worker too many has
+// started its `max + 1`-th command before it can settle; one that runs
+// fewer settles with fewer. Runs in a process of its own, so that the
+// threads and children it sees are the runner's.
 #[test]
 fn at_most_max_run_at_once_and_max_are_used() {
-    let dir = tempfile::tempdir().unwrap();
-    let max = 3;
-    let cmds: Vec<Cmd> = (0..7)
-        .map(|_| Cmd::new(childproc(), &["slot", path(dir.path())]))
-        .collect();
-    let runner = thread::spawn(move || run_parallel(&cmds, max));
-    let held = dir.path().join("held");
-    wait_for(DEFAULT_LIMIT, "`max` commands holding a place", || {
-        runner.is_finished() || std::fs::read_dir(&held).map(|d| d.count()).unwrap_or(0) >= max
-    });
-    if runner.is_finished() {
-        // It ended before `go`: it panicked (a `todo!`?) or ran nothing.
-        if let Err(panic) = runner.join() {
-            std::panic::resume_unwind(panic);
+    in_a_process_of_its_own("parallel::at_most_max_run_at_once_and_max_are_used", || {
+        let dir = tempfile::tempdir().unwrap();
+        let (max, count) = (3, 7);
+        let cmds: Vec<Cmd> = (0..count)
+            .map(|_| Cmd::new(childproc(), &["slot", path(dir.path())]))
+            .collect();
+        let held_dir = dir.path().join("held");
+        let _release_all = ReleaseAll(dir.path().to_path_buf());
+        let runner = watch("run_parallel", move || run_parallel(&cmds, max));
+        let mut released = BTreeSet::new();
+        while released.len() < count {
+            let mut holding = BTreeSet::new();
+            wait_for(
+                DEFAULT_LIMIT,
+                "run_parallel settled (every thread waiting, every child holding a place)",
+                || {
+                    if runner.is_finished() {
+                        return true;
+                    }
+                    let before = children();
+                    if !others_asleep() {
+                        return false;
+                    }
+                    let held: BTreeSet<u32> = std::fs::read_dir(&held_dir)
+                        .map(|d| {
+                            d.flatten()
+                                .filter_map(|e| e.file_name().to_str()?.parse().ok())
+                                .collect()
+                        })
+                        .unwrap_or_default();
+                    holding = held.difference(&released).copied().collect();
+                    before == holding && children() == holding
+                },
+            );
+            if runner.is_finished() {
+                // It ended before every command was released: it panicked
+                // (a `todo!`?) or did not run them all.
+                let results = runner.join_within(DEFAULT_LIMIT);
+                panic!(
+                    "run_parallel returned while {} of the {count} commands had not \
+                     been released yet: {results:?}",
+                    count - released.len()
+                );
+            }
+            let left = count - released.len();
+            assert!(
+                holding.len() <= max,
+                "{} commands ran at once, with max = {max}",
+                holding.len()
+            );
+            assert_eq!(
+                holding.len(),
+                max.min(left),
+                "only {} of the {left} commands left ran at once, with max = {max}: \
+                 max is not used",
+                holding.len()
+            );
+            let pid = *holding.first().expect("a command holds a place");
+            std::fs::write(dir.path().join(format!("go-{pid}")), "").unwrap();
+            released.insert(pid);
         }
-        panic!("run_parallel returned before its commands could finish");
-    }
-    std::fs::write(dir.path().join("go"), "").unwrap();
-    let results = within(DEFAULT_LIMIT * 2, "run_parallel", move || {
-        runner.join().expect("run_parallel does not panic")
+        let results = runner.join_within(DEFAULT_LIMIT * 2);
+        assert_eq!(results, vec![ok("released\n"); count]);
     });
-    let peaks: Vec<usize> = results
-        .iter()
-        .map(|r| {
-            let out = &r.as_ref().expect("every slot succeeds").stdout;
-            out.trim()
-                .strip_prefix("peak ")
-                .and_then(|n| n.parse().ok())
-                .unwrap_or_else(|| panic!("unexpected output {out:?}"))
-        })
-        .collect();
-    assert_eq!(peaks.len(), 7);
-    let highest = peaks.iter().copied().max().unwrap();
-    assert!(
-        highest <= max,
-        "{highest} commands ran at once, with max = {max} (peaks {peaks:?})"
-    );
-    assert_eq!(highest, max, "never {max} at once (peaks {peaks:?})");
+}
+
+/// Creates the ticket of every slot of the folder when dropped, so that a
+/// failed test leaves no `childproc slot` waiting for its ticket.
+struct ReleaseAll(PathBuf);
+
+impl Drop for ReleaseAll {
+    fn drop(&mut self) {
+        let held = std::fs::read_dir(self.0.join("held")).into_iter().flatten();
+        for pid in held.flatten() {
+            let ticket = format!("go-{}", pid.file_name().to_string_lossy());
+            let _ = std::fs::write(self.0.join(ticket), "");
+        }
+    }
 }
 
 // Catches: parallel-in-batches (the commands run in batches of `max`, each

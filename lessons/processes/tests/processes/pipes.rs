@@ -4,10 +4,14 @@ use std::io;
 
 use processes::pipes::{PipelineOutput, pipeline};
 use processes::run::{Cmd, RunError};
+use testkit::asleep::watch;
 use testkit::process_state::{link_under_unique_name, pids_named};
-use testkit::{DEFAULT_LIMIT, unique_marker, within};
+use testkit::{DEFAULT_LIMIT, unique_marker, wait_for, within};
 
-use crate::{INJECTION, TEST_STDIN, childproc, in_a_rerun_with_a_pipe_as_stdin};
+use crate::settle::{CreateOnDrop, others_asleep};
+use crate::{
+    INJECTION, TEST_STDIN, childproc, in_a_process_of_its_own, in_a_rerun_with_a_pipe_as_stdin,
+};
 
 /// `pipeline(cmds, stdin)`, failing the test instead of hanging it.
 fn pipeline_within(cmds: Vec<Cmd>, stdin: Option<Vec<u8>>) -> Result<PipelineOutput, RunError> {
@@ -208,29 +212,55 @@ fn a_stage_that_cannot_start_fails_it_and_stops_and_reaps_the_others() {
 }
 
 // Catches: pipeline-stderr-in-completion-order (each stage's stderr pushed
-// when its reader finishes, not at its stage's index). The three stages
-// close their stderr in reverse order, each one only once the next one has
-// closed it and 200 ms have passed (`childproc late-err`), so the readers
-// finish last stage first, every time, by a wide margin.
+// when its reader finishes, not at its stage's index). Each stage
+// (`childproc late-err`) closes its stdout at once, then closes its stderr
+// only when the test creates its ticket: the last stage first. Before it
+// lets the next one go, the test waits until the stage has closed its
+// stderr (its mark exists) and every thread of the pipeline is asleep: the
+// reader woken by that end has then finished. So the readers finish last
+// stage first, every time. Runs in a process of its own, so that the
+// threads it sees are the pipeline's.
 #[test]
 fn stderr_is_in_pipeline_order_whatever_order_the_stages_finish_in() {
-    let dir = tempfile::tempdir().unwrap();
-    let mark = |n: u32| dir.path().join(format!("stage-{n}-closed-stderr"));
-    let (m2, m3) = (mark(2), mark(3));
-    let (m2, m3) = (m2.to_str().unwrap(), m3.to_str().unwrap());
-    let output = pipeline_within(
-        vec![
-            Cmd::new(childproc(), &["late-err", m2, "-", "first-err"]),
-            Cmd::new(childproc(), &["late-err", m3, m2, "second-err"]),
-            Cmd::new(childproc(), &["late-err", "-", m3, "third-err"]),
-        ],
-        Some(b"data\n".to_vec()),
-    )
-    .unwrap();
-    assert_eq!(output.stdout, "data\n");
-    assert_eq!(
-        output.stderr,
-        ["first-err\n", "second-err\n", "third-err\n"]
+    in_a_process_of_its_own(
+        "pipes::stderr_is_in_pipeline_order_whatever_order_the_stages_finish_in",
+        || {
+            let dir = tempfile::tempdir().unwrap();
+            let file = |name: &str, n: u32| dir.path().join(format!("{name}-{n}"));
+            let stage = |n: u32, text: &str| {
+                let (go, closed) = (file("go", n), file("closed", n));
+                Cmd::new(
+                    childproc(),
+                    &[
+                        "late-err",
+                        go.to_str().unwrap(),
+                        closed.to_str().unwrap(),
+                        text,
+                    ],
+                )
+            };
+            let cmds = vec![
+                stage(1, "first-err"),
+                stage(2, "second-err"),
+                stage(3, "third-err"),
+            ];
+            let _release_all = CreateOnDrop((1..=3).map(|n| file("go", n)).collect());
+            let call = watch("pipeline", move || pipeline(&cmds, Some(&b"data\n"[..])));
+            for n in [3, 2, 1] {
+                std::fs::write(file("go", n), "").unwrap();
+                wait_for(
+                    DEFAULT_LIMIT,
+                    &format!("stage {n}'s stderr closed and every thread of the pipeline waiting"),
+                    || call.is_finished() || (file("closed", n).exists() && others_asleep()),
+                );
+            }
+            let output = call.join_within(DEFAULT_LIMIT).unwrap();
+            assert_eq!(output.stdout, "data\n");
+            assert_eq!(
+                output.stderr,
+                ["first-err\n", "second-err\n", "third-err\n"]
+            );
+        },
     );
 }
 

@@ -11,10 +11,12 @@ use std::time::{Duration, Instant};
 
 use processes::run::{Cmd, Output, RunError};
 use processes::timeout::run_with_timeout;
+use testkit::asleep::watch;
 use testkit::process_state::process_state;
 use testkit::{DEFAULT_LIMIT, process_running, unique_marker, wait_for, within};
 
-use crate::{TEST_STDIN, childproc, in_a_rerun_with_a_pipe_as_stdin};
+use crate::settle::{CreateOnDrop, others_asleep};
+use crate::{TEST_STDIN, childproc, in_a_process_of_its_own, in_a_rerun_with_a_pipe_as_stdin};
 
 /// How much longer than its limit `run_with_timeout` may take: the kill,
 /// the reaping and the last reads take milliseconds; the rest is room for
@@ -32,26 +34,68 @@ fn timed(cmd: Cmd, limit: Duration) -> (Result<Output, RunError>, Duration) {
 }
 
 // Catches: timeout-sleeps-the-whole-limit (sleeps `limit`, then looks
-// whether the child is done: every command takes the whole limit),
-// timeout-limit-in-whole-seconds (a limit under a second cut to 0 s: a
-// command that would finish in time is killed at once).
+// whether the child is done: every command takes the whole limit).
 #[test]
 fn a_fast_command_is_untouched_and_not_delayed() {
-    let done = || Output {
-        stdout: "done\n".to_string(),
-        stderr: String::new(),
-    };
     let limit = Duration::from_secs(4);
     let (result, elapsed) = timed(Cmd::new("printf", &["done\n"]), limit);
-    assert_eq!(result.unwrap(), done());
+    assert_eq!(
+        result.unwrap(),
+        Output {
+            stdout: "done\n".to_string(),
+            stderr: String::new(),
+        }
+    );
     assert!(
         elapsed < limit / 2,
         "`printf` took {elapsed:?} with a limit of {limit:?}: a command that ends \
          is done when it ends, not when the limit is up"
     );
-    // `printf` takes milliseconds: 900 of them are plenty.
-    let (result, _) = timed(Cmd::new("printf", &["done\n"]), Duration::from_millis(900));
-    assert_eq!(result.unwrap(), done(), "with a limit of 900 ms");
+}
+
+// Catches: timeout-limit-in-whole-seconds (a limit under a second cut to
+// 0 s: the command is killed at once). The command (`childproc relay`)
+// ends only when the test creates `go`, and the test does so only once the
+// call waits: the command has started (it created `started`) and every
+// thread of the call is asleep. A call whose limit is already up has
+// killed the command by then (or returned); one with 990 ms left gets its
+// output. Runs in a process of its own, so that the threads it sees are
+// the call's.
+#[test]
+fn a_limit_under_a_second_is_not_cut_to_nothing() {
+    in_a_process_of_its_own(
+        "timeout::a_limit_under_a_second_is_not_cut_to_nothing",
+        || {
+            let dir = tempfile::tempdir().unwrap();
+            let (started, go) = (dir.path().join("started"), dir.path().join("go"));
+            let script = format!(
+                ": > '{started}'; exec '{cp}' relay '{go}' - done",
+                started = started.display(),
+                cp = childproc(),
+                go = go.display(),
+            );
+            let _release = CreateOnDrop(vec![go.clone()]);
+            let limit = Duration::from_millis(990);
+            let call = watch("run_with_timeout", move || {
+                run_with_timeout(&Cmd::new("sh", &["-c", &script]), limit)
+            });
+            wait_for(
+                DEFAULT_LIMIT,
+                "the command started and every thread of the call waiting",
+                || call.is_finished() || (started.exists() && others_asleep()),
+            );
+            std::fs::write(&go, "").unwrap();
+            let result = call.join_within(limit + GRACE);
+            assert_eq!(
+                result,
+                Ok(Output {
+                    stdout: "done\n".to_string(),
+                    stderr: String::new(),
+                }),
+                "with a limit of {limit:?}, a command released as soon as the call waited"
+            );
+        },
+    );
 }
 
 #[test]
@@ -71,9 +115,7 @@ fn a_failure_within_the_limit_is_failed_not_timed_out() {
 }
 
 // Catches: timeout-reports-killed (the status of the killed child, `Killed`
-// with SIGKILL, instead of `TimedOut`), timeout-limit-in-whole-seconds (a
-// limit of 500 ms cut to 0 s: the command is killed at once, before its
-// limit).
+// with SIGKILL, instead of `TimedOut`).
 #[test]
 fn sleep_30_ends_at_the_limit_and_is_gone() {
     let marker = format!("30.{}", unique_marker());
@@ -207,22 +249,26 @@ fn a_command_that_ignores_sigterm_is_killed_all_the_same() {
 }
 
 // Catches: timeout-deadline-per-report (a fresh `recv_timeout(limit)` for
-// each report instead of the time left until one deadline: a command that
-// closes stdout at once and stderr after 0.9 of the limit gets almost two
-// limits).
+// each report instead of the time left until one deadline). The command
+// closes stdout at once and stderr after half the limit (2 s), then runs
+// on: one deadline ends the call at 4 s; a fresh wait after each report
+// ends it no sooner than 2 s + 4 s. The bound in between leaves 2 s either
+// way: to a loaded machine, and to the shell's pause between its two
+// `exec`s (the second report must come within 4 s of the first).
 #[test]
 fn the_limit_is_one_deadline_not_one_per_stream() {
     let marker = format!("30.{}", unique_marker());
-    let script = format!("exec >&-; sleep 0.9; exec 2>&-; exec sleep {marker}");
-    let limit = Duration::from_secs(1);
+    let script = format!("exec >&-; sleep 2; exec 2>&-; exec sleep {marker}");
+    let limit = Duration::from_secs(4);
     let (result, elapsed) = timed(Cmd::new("sh", &["-c", &script]), limit);
     assert!(
         matches!(result, Err(RunError::TimedOut { .. })),
         "expected RunError::TimedOut, got {result:?}"
     );
     assert!(
-        elapsed < limit + Duration::from_millis(600),
-        "returned after {elapsed:?}, with a limit of {limit:?}"
+        elapsed < limit + Duration::from_secs(2),
+        "returned after {elapsed:?}, with a limit of {limit:?}: the limit is one \
+         deadline for the whole call, not a new wait after each stream closed"
     );
     assert!(!process_running(&marker), "`sleep {marker}` survived");
 }
@@ -256,8 +302,8 @@ fn read_pid(pidfile: &Path) -> Option<u32> {
 // `childproc setsid` moves to a session of its own (as `setsid sleep` or a
 // daemon does), keeping the output pipes. The shell waits until it has
 // (its pid file exists) before it says `started`, so the escape has happened
-// before the limit. The test then kills it itself: nothing the command
-// started is left running.
+// before the limit (2 s: two programs to start, on a loaded machine). The
+// test then kills it itself: nothing the command started is left running.
 #[test]
 fn a_grandchild_in_another_session_does_not_hold_the_call_past_the_limit() {
     let dir = tempfile::tempdir().unwrap();
@@ -269,7 +315,7 @@ fn a_grandchild_in_another_session_does_not_hold_the_call_past_the_limit() {
         cp = childproc(),
         pid = pidfile.display(),
     );
-    let limit = Duration::from_secs(1);
+    let limit = Duration::from_secs(2);
     let (result, elapsed) = timed(Cmd::new("sh", &["-c", &script]), limit);
     match result {
         Err(RunError::TimedOut { stdout, .. }) => assert_eq!(stdout, "started\n"),
