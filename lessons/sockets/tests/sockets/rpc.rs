@@ -422,7 +422,9 @@ fn notifications_run_and_get_no_answer_even_when_they_fail() {
 
 // Catches: rpc-empty-batch-unanswered (`[]` is one invalid request,
 // answered with one error object), rpc-notification-answered (a batch of
-// notifications gets nothing at all, not `[]`).
+// notifications gets nothing at all, not `[]`), rpc-panic-kills-connection
+// (a member whose handler panics gets its -32603, and the others their
+// answers).
 #[test]
 fn a_batch_answers_each_member_in_one_array_and_skips_notifications() {
     let (registry, recorded) = demo_recording();
@@ -907,7 +909,9 @@ fn post(addr: SocketAddr, target: &str, body: &str) -> crate::RawResponse {
 }
 
 // Catches: rpc-http-notification-answered (an HTTP notification answered
-// with a JSON body), and routes or methods not checked.
+// with a JSON body), rpc-notification-answered and
+// rpc-parse-error-unanswered (as an HTTP client sees them), and routes or
+// methods not checked.
 #[test]
 fn json_rpc_over_http_is_post_rpc() {
     let server = start_rpc_http(loopback(), demo(), http_limits()).expect("start");
@@ -961,9 +965,9 @@ print(json.dumps([
 ]))
 "#;
 
-// Catches: rpc-http-notification-answered, and a server only our own
-// client can talk to: Python's urllib (a client nobody here wrote) posts
-// requests and a batch.
+// A server only our own client can talk to: Python's urllib (a client
+// nobody here wrote) posts requests and a batch. (Skipped where python3 is
+// not installed, so it claims no wrong solution.)
 #[test]
 fn python_urllib_posts_json_rpc() {
     if !real_peer("python3") {
@@ -1163,8 +1167,9 @@ fn run_refuses_params_it_cannot_use() {
     }
 }
 
-// Catches: rpc-allow-list-substring, over the wire: the remote command
-// service as a client sees it.
+// The allow-list over the wire: the remote command service as a client
+// sees it. (`only_programs_in_the_allow_list_run_by_exact_name` holds the
+// allow-list's wrong solutions to account.)
 #[test]
 fn the_command_service_runs_allowed_programs_over_the_wire() {
     let server = start(command_service(&["printf"], Duration::from_secs(5)));
