@@ -8,7 +8,9 @@
 //! each take the next command's index (a shared counter: `AtomicUsize`'s
 //! `fetch_add`, or a `Mutex`), run it with `run` from exercise 1, and store
 //! the result **at that index**. No more than `max` workers means no more
-//! than `max` processes at once.
+//! than `max` processes at once. Block in `wait`: a loop that polls
+//! `try_wait` and sleeps wakes up for nothing and notices an exit late, and
+//! the tests reject it.
 //!
 //! The results come back in the order of `cmds`, whichever command finished
 //! first: a caller pairs `results[i]` with `cmds[i]`. A channel of results

@@ -49,7 +49,8 @@ fn results_are_in_input_order_not_completion_order() {
 
 // Catches: parallel-all-at-once (a runner that starts everything at once),
 // parallel-max-plus-one (one that lets `max + 1` run), parallel-one-at-a-time
-// (one that never runs `max` at once).
+// (one that never runs `max` at once), parallel-polls-for-a-free-place (one
+// that looks for a free place every few milliseconds: it never settles).
 //
 // Each `childproc slot` process creates `held/<its pid>` and waits for its
 // own ticket, `go-<its pid>`, so no command ends until the test lets it.
@@ -79,7 +80,10 @@ fn at_most_max_run_at_once_and_max_are_used() {
             let mut holding = BTreeSet::new();
             wait_for(
                 DEFAULT_LIMIT,
-                "run_parallel settled (every thread waiting, every child holding a place)",
+                "run_parallel to settle: every one of its threads asleep (a loop that polls \
+                 `try_wait` and sleeps keeps waking up and never settles: block in `wait`, a \
+                 thread per running command, as the module docs say), and every child a command \
+                 that holds a place",
                 || {
                     if runner.is_finished() {
                         return true;
