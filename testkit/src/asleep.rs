@@ -36,6 +36,13 @@ impl Probe {
         Probe { tid: current_tid() }
     }
 
+    /// Whether the thread has ended (the kernel no longer lists it; its
+    /// thread-local values have been dropped). Without `/proc`: `false`.
+    pub fn is_gone(&self) -> bool {
+        self.tid
+            .is_some_and(|tid| !std::path::Path::new(&format!("/proc/self/task/{tid}")).exists())
+    }
+
     /// Whether the thread is asleep in the kernel and stays asleep over
     /// 30 ms (see [`Watched::asleep_or_finished`]). Without `/proc`: a
     /// pause of 200 ms, then `true`.
@@ -180,8 +187,9 @@ impl<T> Watched<T> {
 }
 
 /// The calling thread's kernel id, from the `/proc/thread-self` link
-/// (`<pid>/task/<tid>`).
-fn current_tid() -> Option<u32> {
+/// (`<pid>/task/<tid>`); `None` without `/proc`. Hand it to a test that
+/// probes the thread ([`settled_sleeps`]).
+pub fn current_tid() -> Option<u32> {
     let link = std::fs::read_link("/proc/thread-self").ok()?;
     link.file_name()?.to_str()?.parse().ok()
 }
@@ -191,6 +199,12 @@ fn current_tid() -> Option<u32> {
 #[cfg(target_os = "linux")]
 fn sleep_count(tid: u32) -> Option<u64> {
     let status = std::fs::read_to_string(format!("/proc/self/task/{tid}/status")).ok()?;
+    status_sleep_count(&status)
+}
+
+/// From the text of a `/proc/…/task/<tid>/status` file: the thread's count
+/// of voluntary context switches if it is asleep (state `S`).
+pub(crate) fn status_sleep_count(status: &str) -> Option<u64> {
     let field = |name: &str| {
         status
             .lines()
@@ -203,10 +217,150 @@ fn sleep_count(tid: u32) -> Option<u64> {
     field("voluntary_ctxt_switches:")?.parse().ok()
 }
 
+/// Waits until thread `tid` of this process (from [`current_tid`], sent by
+/// the thread itself) is asleep (in a `read`, say), has gone to sleep more
+/// often than `after` (its count of voluntary context switches), and stays
+/// asleep over 30 ms; returns that count. Returns `None` at once if
+/// `thread` has ended. Panics after [`crate::DEFAULT_LIMIT`] if it does
+/// neither. Without `/proc` (or without `tid`): a pause of 200 ms, then
+/// `None`.
+///
+/// A thread goes to sleep once more each time it is woken: call it with the
+/// count it returned before sending a reader one more piece, and it returns
+/// once the reader has woken for that piece and waits again (or returned),
+/// however slow the machine is.
+pub fn settled_sleeps<T>(
+    tid: Option<u32>,
+    thread: &thread::JoinHandle<T>,
+    after: Option<u64>,
+) -> Option<u64> {
+    #[cfg(target_os = "linux")]
+    if let Some(tid) = tid {
+        let limit = crate::DEFAULT_LIMIT;
+        let deadline = Instant::now() + limit;
+        loop {
+            if thread.is_finished() {
+                return None;
+            }
+            if let Some(count) =
+                sleep_count(tid).filter(|&count| after.is_none_or(|after| count > after))
+            {
+                let steady = (0..3).all(|_| {
+                    thread::sleep(Duration::from_millis(10));
+                    sleep_count(tid) == Some(count)
+                });
+                if steady {
+                    return Some(count);
+                }
+            }
+            assert!(
+                Instant::now() < deadline,
+                "the thread under test neither slept nor returned within {limit:?}"
+            );
+            thread::sleep(Duration::from_millis(2));
+        }
+    }
+    let _ = (tid, thread, after);
+    thread::sleep(Duration::from_millis(200));
+    None
+}
+
+/// Whether every thread of this process but the calling one is asleep in
+/// the kernel and stays asleep over 30 ms: the same threads, each in state
+/// `S` with the same count of voluntary context switches, in four looks. A
+/// thread that runs, is woken (even for a moment), starts or ends in that
+/// time makes it `false`. For a scenario that has the test process to
+/// itself (every other thread is the code under test's): once they all
+/// sleep, what they were about to do is done, until the outside world
+/// wakes them. Without `/proc`: a pause of 200 ms, then `true`.
+pub fn others_asleep() -> bool {
+    #[cfg(target_os = "linux")]
+    {
+        let me = current_tid();
+        let look = || crate::process_state::thread_sleep_counts(std::process::id(), me);
+        let Some(first) = look() else {
+            return false;
+        };
+        (0..3).all(|_| {
+            thread::sleep(Duration::from_millis(10));
+            look().as_ref() == Some(&first)
+        })
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        thread::sleep(Duration::from_millis(200));
+        true
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::DEFAULT_LIMIT;
+
+    // Catches: a thread taken for gone while it still runs, or for alive
+    // once it has ended.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_probe_sees_its_thread_end() {
+        let (probe_tx, probe_rx) = mpsc::channel();
+        let (go_tx, go_rx) = mpsc::channel::<()>();
+        let thread = thread::spawn(move || {
+            probe_tx.send(Probe::current()).unwrap();
+            go_rx.recv().unwrap();
+        });
+        let probe = probe_rx.recv().unwrap();
+        assert!(!probe.is_gone());
+        go_tx.send(()).unwrap();
+        thread.join().unwrap();
+        // The kernel lets the joiner go a moment before it unlists the
+        // thread: wait for it, boundedly.
+        crate::wait_for(DEFAULT_LIMIT, "the ended thread to be unlisted", || {
+            probe.is_gone()
+        });
+    }
+
+    // Catches: a probe that returns before the reader has woken for the
+    // piece just sent (the count did not grow), or that waits for ever on
+    // a thread that has returned.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn settled_sleeps_follows_a_reader_piece_by_piece_until_it_returns() {
+        let (tid_tx, tid_rx) = mpsc::channel();
+        let (tx, rx) = mpsc::channel::<u8>();
+        let reader = thread::spawn(move || {
+            tid_tx.send(current_tid()).unwrap();
+            while rx.recv().is_ok() {}
+        });
+        let tid = tid_rx.recv().unwrap();
+        let first = settled_sleeps(tid, &reader, None).expect("asleep in recv");
+        tx.send(1).unwrap();
+        let second = settled_sleeps(tid, &reader, Some(first)).expect("asleep again");
+        assert!(second > first, "{second} after {first}");
+        drop(tx);
+        // It returns: the probe says so instead of waiting for a sleep.
+        assert_eq!(settled_sleeps(tid, &reader, Some(second)), None);
+        reader.join().unwrap();
+    }
+
+    // Catches: a probe that counts the calling thread, or one that takes a
+    // thread that keeps running for one asleep.
+    #[test]
+    fn others_asleep_is_false_while_another_thread_spins() {
+        let stop = Arc::new(AtomicBool::new(false));
+        let spinner = {
+            let stop = Arc::clone(&stop);
+            thread::spawn(move || {
+                while !stop.load(Ordering::Relaxed) {
+                    std::hint::spin_loop();
+                }
+            })
+        };
+        #[cfg(target_os = "linux")]
+        assert!(!others_asleep());
+        stop.store(true, Ordering::Relaxed);
+        spinner.join().unwrap();
+    }
 
     #[test]
     fn a_thread_waiting_on_a_channel_is_asleep_until_it_gets_a_message() {

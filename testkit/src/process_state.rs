@@ -19,6 +19,7 @@
 //! reaped by init, or by a subreaper (`kata` is one on Linux) when it gets
 //! round to it: do not expect those gone at once.
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 /// What the process table says about a process that is in it.
@@ -79,15 +80,8 @@ pub fn pids_named(name: &str) -> Vec<(u32, ProcessState)> {
     );
     #[cfg(target_os = "linux")]
     {
-        let Ok(entries) = std::fs::read_dir("/proc") else {
-            return Vec::new();
-        };
-        entries
-            .flatten()
-            .filter_map(|entry| entry.file_name().to_str()?.parse::<u32>().ok())
-            .filter_map(|pid| {
-                // The process may end between the listing and this read.
-                let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+        proc_stats()
+            .filter_map(|(pid, stat)| {
                 let (comm, state) = parse_stat(&stat)?;
                 (comm == name).then_some((pid, state))
             })
@@ -137,13 +131,12 @@ pub fn pids_named(name: &str) -> Vec<(u32, ProcessState)> {
 pub fn process_asleep(pid: u32) -> Option<bool> {
     #[cfg(target_os = "linux")]
     {
-        let first = thread_sleep_counts(pid)?;
-        if first.is_empty() {
+        let Some(first) = thread_sleep_counts(pid, None).filter(|f| !f.is_empty()) else {
             return Some(false);
-        }
+        };
         for _ in 0..5 {
             std::thread::sleep(std::time::Duration::from_millis(10));
-            if thread_sleep_counts(pid).as_ref() != Some(&first) {
+            if thread_sleep_counts(pid, None).as_ref() != Some(&first) {
                 return Some(false);
             }
         }
@@ -156,36 +149,82 @@ pub fn process_asleep(pid: u32) -> Option<bool> {
     }
 }
 
-/// Every thread of `pid` as `(tid, voluntary context switches)`, sorted, if
-/// every one is asleep (state `S`); an empty list if one is not; `None` if
-/// there is no `/proc/<pid>/task` (no such process, or no `/proc`).
+/// Every thread of `pid` but `except` as `(tid, voluntary context
+/// switches)`, sorted, if every one is asleep (state `S`); `None` if one is
+/// not, or there is no `/proc/<pid>/task` (no such process, or no `/proc`).
 #[cfg(target_os = "linux")]
-fn thread_sleep_counts(pid: u32) -> Option<Vec<(u32, u64)>> {
+pub(crate) fn thread_sleep_counts(pid: u32, except: Option<u32>) -> Option<Vec<(u32, u64)>> {
     let tasks = std::fs::read_dir(format!("/proc/{pid}/task")).ok()?;
     let mut counts = Vec::new();
     for task in tasks.flatten() {
         let Some(tid) = task.file_name().to_str().and_then(|t| t.parse().ok()) else {
             continue;
         };
-        // A thread that ends between the listing and this read has changed.
-        let Ok(status) = std::fs::read_to_string(task.path().join("status")) else {
-            return Some(Vec::new());
-        };
-        let field = |name: &str| {
-            status
-                .lines()
-                .find_map(|line| line.strip_prefix(name))
-                .map(str::trim)
-        };
-        let asleep = field("State:").is_some_and(|state| state.starts_with('S'));
-        let switches = field("voluntary_ctxt_switches:").and_then(|n| n.parse().ok());
-        match switches {
-            Some(switches) if asleep => counts.push((tid, switches)),
-            _ => return Some(Vec::new()),
+        if Some(tid) == except {
+            continue;
         }
+        // A thread that ends between the listing and this read has changed.
+        let status = std::fs::read_to_string(task.path().join("status")).ok()?;
+        counts.push((tid, crate::asleep::status_sleep_count(&status)?));
     }
     counts.sort_unstable();
     Some(counts)
+}
+
+/// The pids of this process's children, zombies included: a child that
+/// was forked but has not yet run its program counts, as does one that has
+/// ended and not been reaped. Linux reads `/proc/<pid>/stat`; elsewhere
+/// `ps -A -o pid=,ppid=`.
+pub fn children() -> BTreeSet<u32> {
+    let me = std::process::id();
+    #[cfg(target_os = "linux")]
+    {
+        proc_stats()
+            .filter(|(_, stat)| parent_in_stat(stat) == Some(me))
+            .map(|(pid, _)| pid)
+            .collect()
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        let ps = std::process::Command::new("ps")
+            .args(["-A", "-o", "pid=,ppid="])
+            .output()
+            .expect("run `ps -A -o pid=,ppid=`");
+        String::from_utf8_lossy(&ps.stdout)
+            .lines()
+            .filter_map(|line| {
+                let mut fields = line.split_whitespace();
+                let pid = fields.next()?.parse::<u32>().ok()?;
+                let ppid = fields.next()?.parse::<u32>().ok()?;
+                (ppid == me).then_some(pid)
+            })
+            .collect()
+    }
+}
+
+/// Every process in `/proc` with its `stat` line (one that ends between
+/// the listing and the read is left out).
+#[cfg(target_os = "linux")]
+fn proc_stats() -> impl Iterator<Item = (u32, String)> {
+    std::fs::read_dir("/proc")
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|entry| entry.file_name().to_str()?.parse::<u32>().ok())
+        .filter_map(|pid| {
+            Some((
+                pid,
+                std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?,
+            ))
+        })
+}
+
+/// The parent's pid in a `/proc/<pid>/stat` line: `pid (comm) state ppid
+/// …`, where `comm` may hold spaces and `)`.
+#[cfg_attr(not(target_os = "linux"), allow(dead_code))]
+fn parent_in_stat(stat: &str) -> Option<u32> {
+    let rest = stat.get(stat.rfind(')')? + 1..)?;
+    rest.split_whitespace().nth(1)?.parse().ok()
 }
 
 /// How many sockets process `pid` has open (its file descriptors that are
@@ -248,6 +287,27 @@ mod tests {
     use super::*;
     use crate::{DEFAULT_LIMIT, wait_for};
     use std::process::Command;
+
+    #[test]
+    fn children_are_seen_from_the_fork_to_the_reaping_zombies_too() {
+        let mut child = Command::new("true").spawn().expect("spawn true");
+        let pid = child.id();
+        // Ended, not yet reaped: still a child.
+        wait_for(DEFAULT_LIMIT, "`true` to end", || {
+            process_state(pid) == Some(ProcessState::Zombie)
+        });
+        assert!(children().contains(&pid), "a zombie child is a child");
+        child.wait().unwrap();
+        assert!(!children().contains(&pid), "a reaped child is gone");
+        assert!(!children().contains(&std::process::id()));
+    }
+
+    #[test]
+    fn the_parent_is_read_past_a_name_with_spaces_and_parentheses() {
+        assert_eq!(parent_in_stat("42 (a) b (c) S 7 42 42 0"), Some(7));
+        assert_eq!(parent_in_stat("42 (sleep) Z 1 0"), Some(1));
+        assert_eq!(parent_in_stat("garbage"), None);
+    }
 
     #[test]
     fn a_process_is_alive_then_a_zombie_then_gone() {

@@ -72,7 +72,7 @@ pub fn in_a_rerun_with_a_pipe_as_stdin(test: &str, scenario: impl FnOnce()) {
 /// Why: there, every thread and every child process of the test process
 /// belongs to the scenario (the other tests run in the first process), so
 /// the scenario can wait until the code under test has settled, with
-/// [`settle::others_asleep`] and [`settle::children`], instead of guessing
+/// `testkit::asleep::others_asleep` and `testkit::process_state::children`, instead of guessing
 /// how long that takes.
 pub fn in_a_process_of_its_own(test: &str, scenario: impl FnOnce()) {
     if std::env::var(RERUN).as_deref() == Ok(test) {

@@ -10,8 +10,9 @@ use processes::run::{Cmd, Output, RunError};
 use testkit::asleep::watch;
 use testkit::{DEFAULT_LIMIT, wait_for, within};
 
-use crate::settle::{children, others_asleep};
 use crate::{childproc, in_a_process_of_its_own};
+use testkit::asleep::others_asleep;
+use testkit::process_state::children;
 
 fn run_parallel_within(cmds: Vec<Cmd>, max: usize) -> Vec<Result<Output, RunError>> {
     within(DEFAULT_LIMIT * 2, "run_parallel", move || {

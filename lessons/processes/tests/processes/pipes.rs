@@ -8,10 +8,11 @@ use testkit::asleep::watch;
 use testkit::process_state::{link_under_unique_name, pids_named};
 use testkit::{DEFAULT_LIMIT, unique_marker, wait_for, within};
 
-use crate::settle::{CreateOnDrop, others_asleep};
+use crate::settle::CreateOnDrop;
 use crate::{
     INJECTION, TEST_STDIN, childproc, in_a_process_of_its_own, in_a_rerun_with_a_pipe_as_stdin,
 };
+use testkit::asleep::others_asleep;
 
 /// `pipeline(cmds, stdin)`, failing the test instead of hanging it.
 fn pipeline_within(cmds: Vec<Cmd>, stdin: Option<Vec<u8>>) -> Result<PipelineOutput, RunError> {

@@ -15,8 +15,9 @@ use testkit::asleep::watch;
 use testkit::process_state::process_state;
 use testkit::{DEFAULT_LIMIT, process_running, unique_marker, wait_for, within};
 
-use crate::settle::{CreateOnDrop, others_asleep};
+use crate::settle::CreateOnDrop;
 use crate::{TEST_STDIN, childproc, in_a_process_of_its_own, in_a_rerun_with_a_pipe_as_stdin};
+use testkit::asleep::others_asleep;
 
 /// How much longer than its limit `run_with_timeout` may take: the kill,
 /// the reaping and the last reads take milliseconds; the rest is room for

@@ -22,7 +22,7 @@ mod udp;
 use std::io::{self, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::thread::{self, JoinHandle};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use testkit::{DEFAULT_LIMIT, threads_named, wait_for, within};
 
@@ -221,63 +221,4 @@ pub fn run_peer(mut command: std::process::Command) -> (bool, String, String) {
     )
 }
 
-/// The calling thread's kernel id (Linux: the `/proc/thread-self` link,
-/// `<pid>/task/<tid>`); `None` elsewhere.
-pub fn current_tid() -> Option<u32> {
-    let link = std::fs::read_link("/proc/thread-self").ok()?;
-    link.file_name()?.to_str()?.parse().ok()
-}
-
-/// Waits until thread `tid` of this process is asleep (in a `read`, say),
-/// has gone to sleep more often than `after` (its count of voluntary
-/// context switches), and stays asleep over 30 ms; returns that count. Returns `None` at once if
-/// `thread` has ended. Without `/proc`: a pause of 200 ms, then `None`.
-///
-/// A thread goes to sleep once more each time it is woken: call it with the
-/// count it returned before sending a reader one more piece, and it returns
-/// once the reader has woken for that piece and waits again (or returned),
-/// however slow the machine is.
-pub fn settled_sleeps(
-    tid: Option<u32>,
-    thread: &thread::JoinHandle<()>,
-    after: Option<u64>,
-) -> Option<u64> {
-    let Some(tid) = tid else {
-        thread::sleep(Duration::from_millis(200));
-        return None;
-    };
-    // `Some(count)` while the thread is asleep (state `S`).
-    let sleeps = || {
-        let status = std::fs::read_to_string(format!("/proc/self/task/{tid}/status")).ok()?;
-        let field = |name: &str| {
-            status
-                .lines()
-                .find_map(|line| line.strip_prefix(name))
-                .map(str::trim)
-        };
-        if !field("State:")?.starts_with('S') {
-            return None;
-        }
-        field("voluntary_ctxt_switches:")?.parse::<u64>().ok()
-    };
-    let deadline = Instant::now() + DEFAULT_LIMIT;
-    loop {
-        if thread.is_finished() {
-            return None;
-        }
-        if let Some(count) = sleeps().filter(|&count| after.is_none_or(|after| count > after)) {
-            let steady = (0..3).all(|_| {
-                thread::sleep(Duration::from_millis(10));
-                sleeps() == Some(count)
-            });
-            if steady {
-                return Some(count);
-            }
-        }
-        assert!(
-            Instant::now() < deadline,
-            "the thread under test neither slept nor returned within {DEFAULT_LIMIT:?}"
-        );
-        thread::sleep(Duration::from_millis(2));
-    }
-}
+pub use testkit::asleep::{current_tid, settled_sleeps};

@@ -1,14 +1,14 @@
 //! Exercise 4: 200 servers to check, 10 at a time, results in input order.
 
-use std::cell::RefCell;
 use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Barrier, mpsc};
+use std::sync::{Barrier, OnceLock};
 use std::thread;
 use std::time::Duration;
 
-use testkit::{DEFAULT_LIMIT, within};
+use testkit::asleep::Probe;
+use testkit::{DEFAULT_LIMIT, wait_for, within};
 use threads::bounded::{ItemPanicked, map_bounded};
 
 /// Counts the calls running at once and remembers the highest count.
@@ -125,45 +125,34 @@ fn two_hundred_servers_ten_at_a_time() {
     assert_eq!(answers, expected);
 }
 
-/// Sends on its channel when it is dropped: planted in a thread's
-/// thread-local storage, it says that the thread has ended (its destructors
-/// run after everything the thread did, a result it sent included).
-struct SaysEnded(mpsc::Sender<()>);
-
-impl Drop for SaysEnded {
-    fn drop(&mut self) {
-        let _ = self.0.send(());
-    }
-}
-
-thread_local! {
-    static SAYS_ENDED: RefCell<Option<SaysEnded>> = const { RefCell::new(None) };
-}
-
 // Catches: results collected as the calls finish (pushed to a shared `Vec`,
 // or sent through a channel in arrival order, by the item's thread). Here the
 // last item finishes first and the first item last, every time: each call
-// returns only once the thread of the item after it has ended.
+// returns only once the call of the item after it has returned and that
+// item's thread has settled (ended, or asleep: a worker waiting for more
+// work), so whatever it does with a result on the way has been done.
 // [gallery: bounded-results-in-completion-order]
 #[test]
 fn results_are_in_input_order_not_completion_order() {
     const ITEMS: usize = 4;
     let results = within(DEFAULT_LIMIT, "map_bounded", || {
-        let (ended_tx, ended_rx): (Vec<_>, Vec<_>) = (0..ITEMS).map(|_| mpsc::channel()).unzip();
-        // Item i: its own thread's end to announce, and the next item's to
-        // wait for (none for the last item).
-        let mut next_ended: Vec<Option<mpsc::Receiver<()>>> =
-            ended_rx.into_iter().map(Some).collect();
-        next_ended.rotate_left(1);
-        next_ended[ITEMS - 1] = None;
-        let items: Vec<_> = ended_tx.into_iter().zip(next_ended).enumerate().collect();
-        map_bounded(items, ITEMS, |(index, (ended, next_ended))| {
-            SAYS_ENDED.with(|slot| *slot.borrow_mut() = Some(SaysEnded(ended)));
-            if let Some(next_ended) = next_ended {
-                next_ended
-                    .recv_timeout(DEFAULT_LIMIT / 2)
-                    .expect("the next item's thread ends (are all four calls running at once?)");
+        // Item i's thread, once its call is returning.
+        let returned: Vec<OnceLock<Probe>> = (0..ITEMS).map(|_| OnceLock::new()).collect();
+        map_bounded((0..ITEMS).collect(), ITEMS, |index| {
+            if let Some(next) = returned.get(index + 1) {
+                wait_for(
+                    DEFAULT_LIMIT / 2,
+                    "the next item's call to return (are all four calls running at once?)",
+                    || next.get().is_some(),
+                );
+                let next = next.get().expect("set");
+                wait_for(
+                    DEFAULT_LIMIT / 2,
+                    "the next item's thread to end, or to wait for more work",
+                    || next.is_gone() || next.is_asleep(),
+                );
             }
+            let _ = returned[index].set(Probe::current());
             format!("item {index}")
         })
     });
