@@ -13,16 +13,29 @@ use testkit::within;
 use crate::{QUICK, assert_each_producer_in_order, counts};
 
 // Catches: fan-out-try-send-drops (jobs lost when they outnumber the
-// channel's capacity), fan-out-worker-index-off-by-one.
+// channel's capacity), fan-out-worker-index-off-by-one. The first four jobs
+// wait at a barrier for four, so every worker takes one of them, and every
+// worker's id shows in the results.
 #[test]
 fn fan_out_gives_every_job_to_exactly_one_worker() {
-    let handled = within(QUICK, "fan_out", || {
-        fan_out((0..500).collect(), 4, |_worker, job: u32| job * 10)
+    let barrier = Barrier::new(4);
+    let handled = within(QUICK, "fan_out", move || {
+        fan_out((0..500).collect(), 4, |_worker, job: u32| {
+            if job < 4 {
+                barrier.wait();
+            }
+            job * 10
+        })
     });
     let mut results: Vec<u32> = handled.iter().map(|h| h.result).collect();
     results.sort_unstable();
     assert_eq!(results, (0..500).map(|j| j * 10).collect::<Vec<_>>());
-    assert!(handled.iter().all(|h| h.worker < 4), "worker ids are 0..4");
+    let workers: BTreeSet<usize> = handled.iter().map(|h| h.worker).collect();
+    assert_eq!(
+        workers,
+        (0..4).collect::<BTreeSet<usize>>(),
+        "the worker ids are 0, 1, 2 and 3"
+    );
 }
 
 // Catches: fan-out-one-thread ("fan-out" that runs every job on one
