@@ -14,6 +14,7 @@ pub mod loopback;
 pub mod multiset;
 pub mod process_probe;
 pub mod process_state;
+pub mod rerun;
 pub mod thread_probe;
 pub mod wait;
 

@@ -9,9 +9,7 @@
 //! hanging the run.
 
 use std::io::Write;
-use std::process::{Command, Stdio};
-
-use testkit::{DEFAULT_LIMIT, within};
+use std::process::Stdio;
 
 mod exit_codes;
 mod parallel;
@@ -31,10 +29,6 @@ pub fn childproc() -> &'static str {
 /// argument, untouched.
 pub const INJECTION: &str = r#"a b; echo INJECTED "q" 'x' $HOME"#;
 
-/// Set in a re-run of this test binary (see [`in_a_rerun_with_a_pipe_as_stdin`]):
-/// the name of the test that runs its scenario there.
-const RERUN: &str = "PROCESSES_TEST_RERUN_WITH_STDIN_PIPE";
-
 /// What the re-run's stdin holds: a child that reads it shows these words.
 pub const TEST_STDIN: &str = "the test binary's own stdin\n";
 
@@ -49,7 +43,7 @@ pub const TEST_STDIN: &str = "the test binary's own stdin\n";
 /// could not see the mistake. In the re-run, an inheriting child reads
 /// [`TEST_STDIN`], and the scenario can tell.
 pub fn in_a_rerun_with_a_pipe_as_stdin(test: &str, scenario: impl FnOnce()) {
-    if std::env::var(RERUN).as_deref() == Ok(test) {
+    if testkit::rerun::is_rerun_of(test) {
         scenario();
         return;
     }
@@ -65,49 +59,8 @@ pub fn in_a_rerun_with_a_pipe_as_stdin(test: &str, scenario: impl FnOnce()) {
     );
 }
 
-/// Runs `scenario` in a new run of this test binary that runs only the test
-/// `test` (stdin: `/dev/null`), and fails with the re-run's output if the
-/// scenario fails there. In the re-run itself, runs `scenario`.
-///
-/// Why: there, every thread and every child process of the test process
-/// belongs to the scenario (the other tests run in the first process), so
-/// the scenario can wait until the code under test has settled, with
-/// `testkit::asleep::others_asleep` and `testkit::process_state::children`, instead of guessing
-/// how long that takes.
-pub fn in_a_process_of_its_own(test: &str, scenario: impl FnOnce()) {
-    if std::env::var(RERUN).as_deref() == Ok(test) {
-        scenario();
-        return;
-    }
-    rerun(test, Stdio::null(), "in a process of its own");
-}
-
-/// Runs the test `test` alone in a new run of this test binary, `stdin` as
-/// its stdin, and fails with its output unless it passed.
-fn rerun(test: &str, stdin: Stdio, how: &str) {
-    let exe = std::env::current_exe().expect("the test binary's path");
-    let test_name = test.to_string();
-    let output = within(
-        DEFAULT_LIMIT * 2,
-        "the re-run of the test binary",
-        move || {
-            Command::new(exe)
-                .args([&test_name, "--exact", "--nocapture", "--test-threads=1"])
-                .env(RERUN, &test_name)
-                .stdin(stdin)
-                .output()
-                .expect("re-run the test binary")
-        },
-    );
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    // Indented, as assert_cmd quotes a child's output: the re-run's own
-    // `thread '…' panicked at` lines then stay part of this message.
-    let quoted: String = format!("{stdout}{}", String::from_utf8_lossy(&output.stderr))
-        .lines()
-        .map(|line| format!("    {line}\n"))
-        .collect();
-    assert!(
-        output.status.success() && stdout.contains("test result: ok. 1 passed;"),
-        "{test} failed in a re-run of the test binary {how}:\n{quoted}"
-    );
-}
+/// Scenarios that must see every thread and child process of the test
+/// process as the code under test's (waiting until it has settled, with
+/// `testkit::asleep::others_asleep` and `testkit::process_state::children`,
+/// instead of guessing how long that takes) run in a process of their own.
+pub use testkit::rerun::{in_a_process_of_its_own, rerun};

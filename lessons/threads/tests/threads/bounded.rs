@@ -3,11 +3,11 @@
 use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Barrier, OnceLock};
+use std::sync::{Arc, Condvar, Mutex, OnceLock};
 use std::thread;
-use std::time::Duration;
 
-use testkit::asleep::Probe;
+use testkit::asleep::{Probe, others_asleep};
+use testkit::rerun::in_a_process_of_its_own;
 use testkit::{DEFAULT_LIMIT, wait_for, within};
 use threads::bounded::{ItemPanicked, map_bounded};
 
@@ -34,35 +34,75 @@ impl Gauge {
 }
 
 // Catches: everything at once (a thread per item with no limit), `limit + 1`
-// at once, or fewer than `limit` (an off-by-one, or one item at a time). Each
-// call waits at a barrier for `limit` calls: with exactly `limit` at once,
-// every group of `limit` meets; with fewer, none ever does (and the test
-// times out). Then each works for 50 ms, time in which a call admitted beyond
-// the limit would start and show in the gauge.
+// at once, or fewer than `limit` (an off-by-one, or one item at a time).
+// Each call holds its place until the test lets one go. Before each release
+// the test waits until `map_bounded` has settled: every thread but the
+// test's asleep (the calls waiting to be let go, the caller waiting for a
+// free place or a join), so nothing more can start until the test lets a
+// call go. Then exactly `limit` calls must be running (fewer only once fewer
+// items are left): a call admitted beyond the limit has started before
+// anything settles. Runs in a process of its own, so that the threads it
+// sees are map_bounded's.
 // [gallery: bounded-no-limit, bounded-limit-plus-one, bounded-one-at-a-time,
 // bounded-one-fewer-than-limit]
 #[test]
 fn exactly_limit_calls_run_at_once() {
-    const LIMIT: usize = 4;
-    let (results, peak) = within(DEFAULT_LIMIT, "map_bounded with a barrier", || {
-        let gauge = Gauge::default();
-        let group = Barrier::new(LIMIT);
-        let results = map_bounded((0..3 * LIMIT).collect(), LIMIT, |i: usize| {
-            gauge.enter();
-            group.wait();
-            thread::sleep(Duration::from_millis(50));
-            gauge.leave();
-            i * 10
+    in_a_process_of_its_own("bounded::exactly_limit_calls_run_at_once", || {
+        const LIMIT: usize = 4;
+        const ITEMS: usize = 3 * LIMIT;
+        let gauge = Arc::new(Gauge::default());
+        // Calls let go by the test and not yet taken by a call.
+        let gate = Arc::new((Mutex::new(0usize), Condvar::new()));
+        let runner = {
+            let (gauge, gate) = (Arc::clone(&gauge), Arc::clone(&gate));
+            thread::spawn(move || {
+                map_bounded((0..ITEMS).collect(), LIMIT, |i: usize| {
+                    gauge.enter();
+                    let (let_go, bell) = &*gate;
+                    let mut let_go = let_go.lock().unwrap();
+                    while *let_go == 0 {
+                        let_go = bell.wait(let_go).unwrap();
+                    }
+                    *let_go -= 1;
+                    drop(let_go);
+                    gauge.leave();
+                    i * 10
+                })
+            })
+        };
+        for done in 0..ITEMS {
+            wait_for(
+                DEFAULT_LIMIT,
+                "map_bounded to settle: every thread asleep, waiting (a loop that spins or \
+                 polls for a free place never settles: wait on a condition variable, as the \
+                 semaphore does)",
+                || runner.is_finished() || others_asleep(),
+            );
+            if runner.is_finished() {
+                // It ended with calls still held: it panicked (a `todo!`).
+                break;
+            }
+            let running = gauge.now.load(Ordering::SeqCst);
+            let left = ITEMS - done;
+            assert_eq!(
+                running,
+                LIMIT.min(left),
+                "{running} calls running at once with a limit of {LIMIT} ({left} items left)"
+            );
+            let (let_go, bell) = &*gate;
+            *let_go.lock().unwrap() += 1;
+            bell.notify_all();
+        }
+        wait_for(DEFAULT_LIMIT, "map_bounded to return", || {
+            runner.is_finished()
         });
-        (results, gauge.peak())
+        let results = runner
+            .join()
+            .unwrap_or_else(|payload| std::panic::resume_unwind(payload));
+        assert_eq!(gauge.peak(), LIMIT);
+        let expected: Vec<Result<usize, ItemPanicked>> = (0..ITEMS).map(|i| Ok(i * 10)).collect();
+        assert_eq!(results, expected);
     });
-    assert!(
-        peak <= LIMIT,
-        "{peak} calls ran at once with a limit of {LIMIT}"
-    );
-    assert_eq!(peak, LIMIT);
-    let expected: Vec<Result<usize, ItemPanicked>> = (0..3 * LIMIT).map(|i| Ok(i * 10)).collect();
-    assert_eq!(results, expected);
 }
 
 /// A health endpoint on 127.0.0.1 that answers `<name> up` to each line
