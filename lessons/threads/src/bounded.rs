@@ -34,6 +34,10 @@
 //! (Another way: `limit` worker threads that take the next index from a
 //! shared counter and store each result in the slot of its index.)
 //!
+//! Either way, wait for a free place by blocking (`acquire`, a `join`, a
+//! `recv`): a loop that looks every millisecond (`try_acquire` and `sleep`)
+//! wakes for nothing and takes a freed place late, and the tests reject it.
+//!
 //! A panic in one call fails that item only: the other items still run,
 //! and the caller gets every result.
 //!

@@ -44,7 +44,8 @@ impl Gauge {
 // anything settles. Runs in a process of its own, so that the threads it
 // sees are map_bounded's.
 // [gallery: bounded-no-limit, bounded-limit-plus-one, bounded-one-at-a-time,
-// bounded-one-fewer-than-limit]
+// bounded-one-fewer-than-limit, bounded-polls-for-a-free-place (a loop that
+// looks for a free place every millisecond never settles)]
 #[test]
 fn exactly_limit_calls_run_at_once() {
     in_a_process_of_its_own("bounded::exactly_limit_calls_run_at_once", || {
